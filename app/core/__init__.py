@@ -1,0 +1,1 @@
+"""Everything a command line or a test can drive. Never imports Qt."""

@@ -1,0 +1,186 @@
+"""Mask: replace chosen findings with placeholders. Unmask: put the originals back into a chatbot's answer.
+
+Masking guarantees, for any text and any findings:
+- ``unmask_text(mask_text(x).text) == x`` with a store that knew none of the placeholders already written in ``x``;
+- every other occurrence of a masked value is masked too, not only the one a detector reported: at word boundaries
+  ("Ann" is not masked inside "Annual"), and for PL4 secrets anywhere, since part of a word that holds a secret
+  still shows the secret;
+- placeholder-like tokens already in the input are left as they are, and no new placeholder takes their number;
+- every mapping is committed to the store before the masked text exists.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from app.core.findings import Finding
+from app.core.locate import find_exact
+from app.core.placeholders import PlaceholderToken, find_placeholder_tokens, normalize_value
+from app.core.resolve import resolve
+from app.core.store import Mapping, MappingStore, PlaceholderRequest
+from app.core.taxonomy import Level
+
+# Stands in for a placeholder while looking for tokens the masked text will hold outside its placeholders: a
+# placeholder starts with "<" and ends with ">", and neither can be part of a token's body, so "<>" is seen by the
+# token pattern exactly as a real placeholder would be.
+_PLACEHOLDER_STAND_IN = "<>"
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """One masked span: where it was in the input, what replaced it, and the finding it came from."""
+
+    start: int
+    end: int
+    placeholder: str
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    text: str
+    replacements: tuple[Replacement, ...]
+
+    @property
+    def masked_values(self) -> dict[str, Level]:
+        """Each distinct placeholder with the highest level it was masked at in this text."""
+        levels: dict[str, Level] = {}
+        for replacement in self.replacements:
+            levels[replacement.placeholder] = max(levels.get(replacement.placeholder, Level.PL1), replacement.finding.level)
+        return levels
+
+    def level_counts(self) -> dict[Level, int]:
+        return dict(Counter(self.masked_values.values()))
+
+    def summary(self) -> str:
+        """A line such as "4 items masked: 2 PL2, 1 PL3, 1 PL4" — counts only, never values."""
+        counts = self.level_counts()
+        total = sum(counts.values())
+        if total == 0:
+            return "Nothing to mask."
+        parts = ", ".join(f"{counts[level]} {level.label}" for level in sorted(counts))
+        noun = "item" if total == 1 else "items"
+        return f"{total} {noun} masked: {parts}"
+
+
+@dataclass(frozen=True, slots=True)
+class Restoration:
+    """One restored value: its offsets in the restored text, and the placeholder it replaced."""
+
+    start: int
+    end: int
+    placeholder: str
+    mapping: Mapping
+
+
+@dataclass(frozen=True)
+class UnmaskResult:
+    text: str
+    restored: tuple[Restoration, ...]
+    unresolved: tuple[str, ...]
+    """Placeholder-like tokens the store does not know, as written in the answer (they hold no original value)."""
+
+    def summary(self) -> str:
+        restored = len(self.restored)
+        message = f"{restored} placeholder{'s' if restored != 1 else ''} restored"
+        if self.unresolved:
+            message += f"; {len(self.unresolved)} could not be resolved: {', '.join(sorted(set(self.unresolved)))}"
+        return message + "."
+
+    @property
+    def highest_level(self) -> Level | None:
+        return max((restoration.mapping.level for restoration in self.restored), default=None)
+
+
+def _every_occurrence(text: str, findings: Iterable[Finding]) -> list[Finding]:
+    """The findings plus every other exact occurrence of their values, so no masked value stays visible."""
+    expanded = list(findings)
+    strongest_by_value: dict[str, Finding] = {}
+    for finding in expanded:
+        known = strongest_by_value.get(finding.text)
+        if known is None or finding.level > known.level:
+            strongest_by_value[finding.text] = finding
+    for value, finding in strongest_by_value.items():
+        for start, end in find_exact(text, value, whole_words=finding.level < Level.PL4):
+            expanded.append(Finding(start, end, value, finding.type, finding.level, finding.detector))
+    return expanded
+
+
+def _outside_tokens(findings: Sequence[Finding], tokens: Sequence[PlaceholderToken]) -> list[Finding]:
+    """Drop findings that overlap a placeholder-like token of the input: those tokens must survive unchanged."""
+    token_starts = [token.start for token in tokens]
+    kept = []
+    for finding in findings:
+        index = bisect.bisect_left(token_starts, finding.end)
+        # Only the last token that starts before the finding ends can overlap it (tokens do not overlap each other).
+        if index == 0 or tokens[index - 1].end <= finding.start:
+            kept.append(finding)
+    return kept
+
+
+def _splice(text: str, spans: Sequence[Finding], replacements: Sequence[str]) -> str:
+    pieces: list[str] = []
+    position = 0
+    for span, replacement in zip(spans, replacements):
+        pieces.append(text[position:span.start])
+        pieces.append(replacement)
+        position = span.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def spans_to_mask(text: str, findings: Iterable[Finding]) -> list[Finding]:
+    """The non-overlapping spans that masking ``findings`` replaces (before any placeholder is assigned)."""
+    tokens = find_placeholder_tokens(text)
+    candidates = [finding for finding in _every_occurrence(text, findings) if finding.text.strip()]
+    return _outside_tokens(resolve(text, candidates), tokens)
+
+
+def mask_text(text: str, findings: Iterable[Finding], store: MappingStore) -> MaskResult:
+    """Replace every chosen finding (and every other occurrence of its value) with its placeholder."""
+    spans = spans_to_mask(text, findings)
+    if not spans:
+        return MaskResult(text=text, replacements=())
+    skeleton = _splice(text, spans, [_PLACEHOLDER_STAND_IN] * len(spans))
+    reserved_keys = {token.key for token in find_placeholder_tokens(skeleton)}
+    requests_by_value: dict[str, PlaceholderRequest] = {}
+    for span in spans:
+        requests_by_value.setdefault(
+            normalize_value(span.text), PlaceholderRequest(span.text, span.type, span.level, span.detector)
+        )
+    mappings = store.assign(list(requests_by_value.values()), reserved_keys)
+    placeholder_by_value = dict(zip(requests_by_value, (mapping.placeholder for mapping in mappings)))
+    placeholders = [placeholder_by_value[normalize_value(span.text)] for span in spans]
+    replacements = tuple(
+        Replacement(span.start, span.end, placeholder, span) for span, placeholder in zip(spans, placeholders)
+    )
+    return MaskResult(text=_splice(text, spans, placeholders), replacements=replacements)
+
+
+def unmask_text(text: str, store: MappingStore) -> UnmaskResult:
+    """Restore every placeholder the store knows, in any of the shapes chatbots rewrite them to; touch nothing else."""
+    tokens = find_placeholder_tokens(text)
+    known = store.lookup({token.key for token in tokens})
+    pieces: list[str] = []
+    restored: list[Restoration] = []
+    unresolved: list[str] = []
+    position = 0
+    length = 0
+    for token in tokens:
+        mapping = known.get(token.key)
+        if mapping is None:
+            if token.looks_like_ours:
+                unresolved.append(text[token.start:token.end])
+            continue
+        before = text[position:token.start]
+        pieces.append(before)
+        length += len(before)
+        pieces.append(mapping.original)
+        restored.append(Restoration(length, length + len(mapping.original), mapping.placeholder, mapping))
+        length += len(mapping.original)
+        position = token.end
+    pieces.append(text[position:])
+    return UnmaskResult(text="".join(pieces), restored=tuple(restored), unresolved=tuple(unresolved))

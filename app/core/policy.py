@@ -1,0 +1,72 @@
+"""Which findings get masked: a level threshold, per-type overrides, an allow-list and an always-mask list.
+
+The level threshold is the main control (default PL2: everything the model extracts). Spans the person added by hand
+and always-mask entries are masked whatever their level; the allow-list never is, unless the person masks a value by
+hand.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from app.core.findings import ALWAYS_MASK, USER, Finding, finding_at
+from app.core.locate import find_occurrences
+from app.core.placeholders import normalize_value
+from app.core.taxonomy import Level, canonical_type, level_for_type
+
+
+class Override(str, enum.Enum):
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class AlwaysMaskEntry:
+    """A literal string the person wants masked wherever it appears, with the type its placeholder should name."""
+
+    text: str
+    type: str = "Private Info"
+
+
+def _comparable(value: str) -> str:
+    return normalize_value(value).casefold()
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_level: Level = Level.PL2
+    type_overrides: Mapping[str, Override] = field(default_factory=dict)
+    allow_list: frozenset[str] = frozenset()
+    always_mask: tuple[AlwaysMaskEntry, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Compare types and allowed values in one canonical form, whatever spelling the settings used.
+        overrides = {canonical_type(name): Override(value) for name, value in self.type_overrides.items()}
+        object.__setattr__(self, "type_overrides", overrides)
+        object.__setattr__(self, "allow_list", frozenset(_comparable(value) for value in self.allow_list))
+
+    def should_mask(self, finding: Finding) -> bool:
+        if USER in finding.detectors:
+            return True
+        if _comparable(finding.text) in self.allow_list:
+            return False
+        if ALWAYS_MASK in finding.detectors:
+            return True
+        override = self.type_overrides.get(canonical_type(finding.type))
+        if override is not None:
+            return override is Override.ALWAYS
+        return finding.level >= self.min_level
+
+    def select(self, findings: Iterable[Finding]) -> list[Finding]:
+        return [finding for finding in findings if self.should_mask(finding)]
+
+    def always_mask_findings(self, text: str) -> list[Finding]:
+        """Findings for every occurrence of every always-mask entry (case- and whitespace-tolerant)."""
+        findings = []
+        for entry in self.always_mask:
+            level = level_for_type(entry.type)
+            for start, end in find_occurrences(text, entry.text):
+                findings.append(finding_at(text, start, end, canonical_type(entry.type), level, ALWAYS_MASK))
+        return findings

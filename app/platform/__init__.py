@@ -1,0 +1,1 @@
+"""Thin operating-system adapters (hotkeys, clipboard hints, autostart) behind small interfaces."""

@@ -1,0 +1,40 @@
+"""Test-wide setup: Qt offscreen, an isolated Cloakroom home per test, and calm hypothesis settings.
+
+Qt must see QT_QPA_PLATFORM before any QApplication exists, so it is set at import time, before pytest-qt makes one.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# A loaded 2-core machine makes per-example deadlines flaky; examples are bounded by count instead.
+settings.register_profile(
+    "cloakroom", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", parent=settings.get_profile("cloakroom"), max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "cloakroom"))
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data, config and cache folders, so nothing touches the real user's files."""
+    home = tmp_path_factory.mktemp("cloakroom-home")
+    monkeypatch.setenv("CLOAKROOM_HOME", str(home))
+    return home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by folder, so `-m "not gui"` and friends work without decorating every test."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(REPO_ROOT).parts
+        if "ui" in parts:
+            item.add_marker(pytest.mark.gui)
