@@ -1,7 +1,7 @@
 """The one data path the tray app and the command line share.
 
-text → detect (rules, model, always-mask list) → resolve overlaps → apply policy → assign placeholders (store) →
-masked text; and masked answer → find placeholders (tolerantly) → store → restored text.
+text → detect (rules and the always-mask list, then the model) → resolve overlaps → apply policy → assign
+placeholders (store) → masked text; and masked answer → find placeholders (tolerantly) → store → restored text.
 """
 
 from __future__ import annotations
@@ -21,30 +21,42 @@ from app.core.text_input import check_text
 
 @dataclass
 class Engine:
+    """Detection, policy and the store, wired together. ``rules`` is fast and runs anywhere; ``model`` is slow and
+    not thread-safe, so the tray app calls `detect` with the model only from its worker thread."""
+
     store: MappingStore
     policy: Policy = field(default_factory=Policy)
-    detectors: Sequence[Detector] = ()
+    rules: Detector | None = None
+    model: Detector | None = None
 
     def detect(
         self,
         text: str,
         *,
+        use_rules: bool = True,
+        use_model: bool = True,
         cancel: threading.Event | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[Finding]:
-        """All findings of all detectors and the always-mask list, merged into non-overlapping spans."""
+        """Findings of the chosen detectors (the always-mask list goes with the rules), merged so none overlap."""
         check_text(text)
-        findings = self.policy.always_mask_findings(text)
-        for detector in self.detectors:
+        findings: list[Finding] = []
+        if use_rules:
+            findings.extend(self.policy.always_mask_findings(text))
+        for detector in self._detectors(use_rules, use_model):
             check_cancelled(cancel)
             findings.extend(detector.detect(text, cancel=cancel, progress=progress))
         check_cancelled(cancel)
         return resolve(text, findings)
 
-    def mask_findings(self, text: str, findings: Sequence[Finding]) -> MaskResult:
+    def _detectors(self, use_rules: bool, use_model: bool) -> Sequence[Detector]:
+        chosen = [(use_rules, self.rules), (use_model, self.model)]
+        return [detector for wanted, detector in chosen if wanted and detector is not None]
+
+    def mask_findings(self, text: str, findings: Sequence[Finding], *, preview: bool = False) -> MaskResult:
         """Mask the findings the policy selects (the review window passes the person's edited list here)."""
         check_text(text)
-        return mask_text(text, self.policy.select(findings), self.store)
+        return mask_text(text, self.policy.select(findings), self.store, preview=preview)
 
     def mask(
         self,

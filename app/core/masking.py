@@ -139,8 +139,11 @@ def spans_to_mask(text: str, findings: Iterable[Finding]) -> list[Finding]:
     return _outside_tokens(resolve(text, candidates), tokens)
 
 
-def mask_text(text: str, findings: Iterable[Finding], store: MappingStore) -> MaskResult:
-    """Replace every chosen finding (and every other occurrence of its value) with its placeholder."""
+def mask_text(text: str, findings: Iterable[Finding], store: MappingStore, *, preview: bool = False) -> MaskResult:
+    """Replace every chosen finding (and every other occurrence of its value) with its placeholder.
+
+    With ``preview`` the store is only read: the result shows the placeholders a real mask would use now.
+    """
     spans = spans_to_mask(text, findings)
     if not spans:
         return MaskResult(text=text, replacements=())
@@ -151,7 +154,8 @@ def mask_text(text: str, findings: Iterable[Finding], store: MappingStore) -> Ma
         requests_by_value.setdefault(
             normalize_value(span.text), PlaceholderRequest(span.text, span.type, span.level, span.detector)
         )
-    mappings = store.assign(list(requests_by_value.values()), reserved_keys)
+    assign = store.preview if preview else store.assign
+    mappings = assign(list(requests_by_value.values()), reserved_keys)
     placeholder_by_value = dict(zip(requests_by_value, (mapping.placeholder for mapping in mappings)))
     placeholders = [placeholder_by_value[normalize_value(span.text)] for span in spans]
     replacements = tuple(

@@ -8,7 +8,7 @@ returns before it returns — a placeholder never reaches the clipboard while it
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 
 from app.core.placeholders import format_placeholder, normalize_value, placeholder_key
@@ -55,23 +55,60 @@ class MappingStore(Iterable[Mapping]):
         """
         raise NotImplementedError
 
+    def preview(self, requests: Sequence[PlaceholderRequest], reserved_keys: Set[str] = frozenset()) -> list[Mapping]:
+        """What `assign` would return now, without writing anything (for the review window's masked preview)."""
+        raise NotImplementedError
+
     def lookup(self, keys: Iterable[str]) -> dict[str, Mapping]:
         """The mappings for the given placeholder keys (see `placeholder_key`); unknown keys are absent."""
         raise NotImplementedError
 
-    def __iter__(self):  # type: ignore[override]
+    def __iter__(self) -> Iterator[Mapping]:
         raise NotImplementedError
 
     def __len__(self) -> int:
         raise NotImplementedError
 
 
-def next_free_number(counter: int, key_of_type: str, reserved_keys: Set[str], taken: Set[str]) -> int:
+def next_free_number(counter: int, key_of_type: str, reserved_keys: Set[str], taken: Callable[[str], bool]) -> int:
     """The first number above ``counter`` whose key is neither reserved by the input nor already taken."""
     number = counter + 1
-    while placeholder_key(key_of_type, number) in reserved_keys or placeholder_key(key_of_type, number) in taken:
+    while placeholder_key(key_of_type, number) in reserved_keys or taken(placeholder_key(key_of_type, number)):
         number += 1
     return number
+
+
+@dataclass(frozen=True)
+class StoreReader:
+    """Read access to a store's state, so `plan_assignments` can serve both `assign` and `preview`."""
+
+    mapping_for_value: Callable[[str], Mapping | None]
+    counter_for_type: Callable[[str], int]
+    key_taken: Callable[[str], bool]
+
+
+def plan_assignments(
+    requests: Sequence[PlaceholderRequest], reserved_keys: Set[str], reader: StoreReader
+) -> list[tuple[Mapping, bool]]:
+    """The mapping each request gets, and whether it is new; new numbers also avoid each other within the batch."""
+    planned: list[tuple[Mapping, bool]] = []
+    new_by_value: dict[str, Mapping] = {}
+    counters: dict[str, int] = {}
+    for request in requests:
+        value_key = normalize_value(request.value)
+        existing = new_by_value.get(value_key) or reader.mapping_for_value(value_key)
+        if existing is not None:
+            planned.append((existing, False))
+            continue
+        key_of_type = type_key(placeholder_type_name(request.type))
+        counter = counters.get(key_of_type, reader.counter_for_type(key_of_type))
+        number = next_free_number(counter, key_of_type, reserved_keys, reader.key_taken)
+        counters[key_of_type] = number
+        mapping = Mapping(format_placeholder(request.type, number), request.type, request.level, request.value,
+                          request.detector)
+        new_by_value[value_key] = mapping
+        planned.append((mapping, True))
+    return planned
 
 
 class MemoryStore(MappingStore):
@@ -82,35 +119,36 @@ class MemoryStore(MappingStore):
         self._by_value: dict[str, Mapping] = {}
         self._by_key: dict[str, Mapping] = {}
         self._counters: dict[str, int] = {}
+        self._reader = StoreReader(
+            mapping_for_value=self._by_value.get,
+            counter_for_type=lambda key_of_type: self._counters.get(key_of_type, 0),
+            key_taken=self._by_key.__contains__,
+        )
 
     def assign(self, requests: Sequence[PlaceholderRequest], reserved_keys: Set[str] = frozenset()) -> list[Mapping]:
         with self._lock:
-            return [self._assign_one(request, reserved_keys) for request in requests]
+            planned = plan_assignments(requests, reserved_keys, self._reader)
+            for mapping, is_new in planned:
+                if is_new:
+                    self._record(mapping)
+            return [mapping for mapping, _ in planned]
 
-    def _assign_one(self, request: PlaceholderRequest, reserved_keys: Set[str]) -> Mapping:
-        value_key = normalize_value(request.value)
-        existing = self._by_value.get(value_key)
-        if existing is not None:
-            return existing
-        key_of_type = type_key(placeholder_type_name(request.type))
-        number = next_free_number(self._counters.get(key_of_type, 0), key_of_type, reserved_keys, self._by_key.keys())
-        self._counters[key_of_type] = number
-        mapping = Mapping(
-            placeholder=format_placeholder(request.type, number),
-            type=request.type,
-            level=request.level,
-            original=request.value,
-            detector=request.detector,
-        )
-        self._by_value[value_key] = mapping
+    def preview(self, requests: Sequence[PlaceholderRequest], reserved_keys: Set[str] = frozenset()) -> list[Mapping]:
+        with self._lock:
+            return [mapping for mapping, _ in plan_assignments(requests, reserved_keys, self._reader)]
+
+    def _record(self, mapping: Mapping) -> None:
+        self._by_value[normalize_value(mapping.original)] = mapping
         self._by_key[mapping.key] = mapping
-        return mapping
+        type_part = mapping.key.rpartition("_")[0]
+        number = int(mapping.key.rpartition("_")[2])
+        self._counters[type_part] = max(self._counters.get(type_part, 0), number)
 
     def lookup(self, keys: Iterable[str]) -> dict[str, Mapping]:
         with self._lock:
             return {key: self._by_key[key] for key in keys if key in self._by_key}
 
-    def __iter__(self):  # type: ignore[override]
+    def __iter__(self) -> Iterator[Mapping]:
         with self._lock:
             return iter(list(self._by_key.values()))
 

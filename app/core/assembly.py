@@ -1,0 +1,97 @@
+"""Build the engine from settings, the vault and the model: the one place the command line and the tray app share.
+
+Keeping this here (not in the CLI or the UI) is what makes "the UI and the CLI call the same core" true: both get the
+same policy from the same settings and private lists, the same rules detector and the same model detector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.detectors.base import Detector
+from app.core.engine import Engine
+from app.core.errors import ModelError
+from app.core.policy import AlwaysMaskEntry, Override, Policy
+from app.core.settings import Settings
+from app.core.store import MappingStore
+from app.core.taxonomy import Level
+
+
+@dataclass(frozen=True)
+class PrivateLists:
+    """The settings that live in the vault because they are themselves private."""
+
+    real_name: str | None = None
+    allow_list: tuple[str, ...] = ()
+    always_mask: tuple[AlwaysMaskEntry, ...] = ()
+
+
+def private_lists_of(store: MappingStore) -> PrivateLists:
+    """Read the private settings from a vault; a store without them (in-memory) has none."""
+    if not hasattr(store, "real_name"):
+        return PrivateLists()
+    return PrivateLists(
+        real_name=store.real_name(),  # type: ignore[attr-defined]
+        allow_list=tuple(store.allow_list()),  # type: ignore[attr-defined]
+        always_mask=tuple(store.always_mask()),  # type: ignore[attr-defined]
+    )
+
+
+def build_policy(settings: Settings, lists: PrivateLists, min_level: Level | None = None) -> Policy:
+    return Policy(
+        min_level=min_level or settings.level_threshold,
+        type_overrides={name: Override(value) for name, value in settings.type_overrides.items()},
+        allow_list=frozenset(lists.allow_list),
+        always_mask=lists.always_mask,
+    )
+
+
+def build_rules_detector() -> Detector:
+    from app.core.detectors.rules import RulesDetector  # noqa: PLC0415 - keeps start-up imports small
+
+    return RulesDetector()
+
+
+def build_engine(
+    settings: Settings,
+    store: MappingStore,
+    *,
+    model: Detector | None = None,
+    min_level: Level | None = None,
+) -> Engine:
+    lists = private_lists_of(store)
+    return Engine(store=store, policy=build_policy(settings, lists, min_level), rules=build_rules_detector(), model=model)
+
+
+def configured_model_path(settings: Settings, override: str | Path | None = None) -> Path | None:
+    """The model file to use: an explicit path wins over the setting; None when no model is configured."""
+    chosen = override if override is not None else settings.model_path
+    return Path(chosen).expanduser() if chosen else None
+
+
+def model_detector_factory(
+    settings: Settings,
+    model_path: Path,
+    *,
+    profile: str | None = None,
+    user_name: str | None = None,
+) -> Callable[[], Detector]:
+    """A function that loads the model and returns its detector (slow: run it where waiting is fine)."""
+
+    def load() -> Detector:
+        from app.core.detectors.model import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
+        from app.core.models.runtime import load_model  # noqa: PLC0415
+
+        if not model_path.is_file():
+            raise ModelError(f"The model file {model_path} does not exist. Choose another in Settings → Model.")
+        loaded = load_model(
+            model_path,
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            n_gpu_layers=settings.n_gpu_layers,
+        )
+        return ModelDetector(loaded.llama, profile=profile or settings.prompt_profile, user_name=user_name)
+
+    return load

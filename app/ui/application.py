@@ -1,0 +1,223 @@
+"""The running tray app: builds the engine, the worker, the tray, the windows, hotkeys and the IPC server, and wires
+them to the controller."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.core.assembly import build_engine, configured_model_path, model_detector_factory, private_lists_of
+from app.core.settings import Settings, save_settings
+from app.core.paths import app_paths
+from app.core.store import MappingStore
+from app.ui.controller import AppController
+from app.ui.icons import app_icon
+from app.ui.ipc import InstanceServer
+from app.ui.toast import Toast
+from app.ui.tray import Tray, TrayState
+from app.ui.worker import DetectionWorker, ModelFactory, ModelSlot
+
+
+class CloakroomApp(QObject):
+    def __init__(self, qapp: QApplication, settings: Settings, store: MappingStore, *, listen: bool = True) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.settings = settings
+        self.store = store
+        self.model_slot = ModelSlot()
+        self.engine = build_engine(settings, store, model=self.model_slot)
+        self.worker = DetectionWorker(self.engine, self.model_slot)
+        self.controller = AppController(
+            self.engine, self.worker, settings, self._model_factory, needs_focus_for_clipboard=_needs_focus()
+        )
+        self.tray = Tray(self._tray_state)
+        self.toast = Toast()
+        self._review = None
+        self.hotkeys = None
+        self.hotkey_problems: list[str] = []
+        self.server = InstanceServer() if listen else None
+        self._wire()
+
+    # --- start and stop -------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.worker.start()
+        if self.server is not None:
+            self.server.listen()
+        if Tray.available():
+            self.tray.show()
+        else:
+            # No tray host (stock GNOME, some Wayland sessions): the window is the app, so show it.
+            self.open_review("mask")
+        self._register_hotkeys()
+        self.controller.load_model()
+
+    @Slot()
+    def quit(self) -> None:
+        self.worker.shutdown()
+        if self.hotkeys is not None:
+            self.hotkeys.unregister_all()
+        if self.server is not None:
+            self.server.close()
+        self.tray.hide()
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()
+        self.qapp.quit()
+
+    def _wire(self) -> None:
+        tray, controller = self.tray, self.controller
+        tray.mask_requested.connect(controller.mask_clipboard)
+        tray.unmask_requested.connect(controller.unmask_clipboard)
+        tray.review_requested.connect(lambda: self.open_review("mask"))
+        tray.cancel_requested.connect(controller.cancel_detection)
+        tray.pause_toggled.connect(controller.set_paused)
+        tray.settings_requested.connect(self.open_settings)
+        tray.setup_requested.connect(self.open_setup)
+        tray.help_requested.connect(self.show_help)
+        tray.about_requested.connect(self.show_about)
+        tray.quit_requested.connect(self.quit)
+        controller.state_changed.connect(tray.refresh)
+        controller.notify.connect(self.notify)
+        controller.review_requested.connect(self.open_review)
+        if self.server is not None:
+            self.server.action_requested.connect(self.perform)
+
+    # --- actions --------------------------------------------------------------------------------------------------
+
+    @Slot(str)
+    def perform(self, action: str) -> None:
+        """Run an action asked for by a hotkey or by a later `cloakroom --…` start."""
+        handlers = {
+            "show": lambda: self.open_review("mask"),
+            "review": lambda: self.open_review("mask"),
+            "mask-clipboard": self.controller.mask_clipboard,
+            "unmask-clipboard": self.controller.unmask_clipboard,
+            "mask": self.controller.mask_clipboard,
+            "unmask": self.controller.unmask_clipboard,
+        }
+        handler = handlers.get(action)
+        if handler is not None:
+            handler()
+
+    @Slot(str)
+    def open_review(self, tab: str = "mask") -> None:
+        window = self.review_window()
+        window.show_tab(tab)
+        window.show_and_focus()
+
+    def review_window(self):  # noqa: ANN201 - the window class is imported lazily
+        if self._review is None:
+            from app.ui.review.window import ReviewWindow  # noqa: PLC0415
+
+            self._review = ReviewWindow(self.engine, self.worker)
+            self._review.setWindowIcon(app_icon())
+            self._review.masked_copied.connect(lambda result: self.notify(self.tr("Masked text copied"), result.summary()))
+            self._review.restored_copied.connect(
+                lambda result: self.notify(self.tr("Restored text copied"), result.summary(), bool(result.unresolved))
+            )
+        return self._review
+
+    @Slot()
+    def open_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog  # noqa: PLC0415
+
+        dialog = SettingsDialog(self.settings, self.store, self.hotkey_status())
+        if dialog.exec():
+            self.apply_settings(dialog.result_settings())
+
+    @Slot()
+    def open_setup(self) -> None:
+        from app.ui.setup_wizard import SetupWizard  # noqa: PLC0415
+
+        wizard = SetupWizard(self.settings)
+        if wizard.exec():
+            self.apply_settings(wizard.result_settings())
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Save new settings and apply them: policy, hotkeys, and the model if its options changed."""
+        model_changed = _model_options(settings) != _model_options(self.settings)
+        save_settings(settings, app_paths().settings)
+        self.settings = settings
+        self.controller.settings = settings
+        fresh = build_engine(settings, self.store, model=self.model_slot)
+        self.engine.policy = fresh.policy
+        self._register_hotkeys()
+        if model_changed:
+            self.controller.load_model()
+        self.tray.refresh()
+
+    @Slot()
+    def show_help(self) -> None:
+        from app.ui.help import show_help  # noqa: PLC0415
+
+        show_help(self.hotkey_status())
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(
+            None,
+            self.tr("About Cloakroom"),
+            self.tr(
+                "<b>Cloakroom {version}</b><br>Keeps private data out of web chatbots: masks it before you paste, "
+                "restores it in the answer. Everything stays on this computer.<br><br>The detector model "
+                "MemPrivacy (IAAR-Shanghai) is licensed CC BY-NC-ND 4.0 and is not part of Cloakroom; you obtain "
+                "it yourself."
+            ).format(version=__version__),
+        )
+
+    @Slot(str, str, bool)
+    def notify(self, title: str, message: str, warning: bool = False) -> None:
+        if not self.settings.notifications and not warning:
+            return
+        if Tray.available() and self.tray.icon.isVisible():
+            self.tray.notify(title, message, warning)
+        else:
+            self.toast.show_message(title, message, warning)
+
+    # --- helpers --------------------------------------------------------------------------------------------------
+
+    def _tray_state(self) -> TrayState:
+        return TrayState(
+            model_state=self.worker.state.value,
+            status=self.controller.status_text(),
+            paused=self.controller.paused,
+            hotkeys=dict(self.settings.hotkeys),
+            busy=self.worker.busy,
+        )
+
+    def _model_factory(self) -> ModelFactory | None:
+        path = configured_model_path(self.settings)
+        if path is None or not self.settings.use_model:
+            return None
+        return model_detector_factory(self.settings, path, user_name=private_lists_of(self.store).real_name)
+
+    def _register_hotkeys(self) -> None:
+        from app.platform.hotkeys import create_hotkey_manager  # noqa: PLC0415
+
+        if self.hotkeys is None:
+            self.hotkeys = create_hotkey_manager()
+            self.hotkeys.activated.connect(self.perform)
+        self.hotkeys.unregister_all()
+        self.hotkey_problems = []
+        for action, sequence in self.settings.hotkeys.items():
+            result = self.hotkeys.register(action, sequence)
+            if not result.ok:
+                self.hotkey_problems.append(result.message)
+        if self.hotkey_problems:
+            self.notify(self.tr("Some hotkeys are not available"), " ".join(self.hotkey_problems), True)
+
+    def hotkey_status(self) -> list[str]:
+        return list(self.hotkey_problems)
+
+
+def _model_options(settings: Settings) -> tuple[object, ...]:
+    return (settings.model_path, settings.use_model, settings.prompt_profile, settings.n_gpu_layers,
+            settings.n_threads, settings.n_ctx, settings.unload_after_minutes)
+
+
+def _needs_focus() -> bool:
+    from app.platform.desktop import needs_focus_to_read_clipboard  # noqa: PLC0415
+
+    return needs_focus_to_read_clipboard()

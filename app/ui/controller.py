@@ -1,0 +1,214 @@
+"""The app's behaviour: the clipboard flows, the model's life, and what the tray, hotkeys and IPC ask for.
+
+Mask flow: read the clipboard → detect in the worker thread → commit the mappings to the vault → only then replace
+the clipboard and notify. A cancel, an error, or a clipboard that changed meanwhile leaves the clipboard as it was.
+Unmask flow: read the copied answer → restore → put it on the clipboard marked secret → notify, warn about unresolved
+placeholders, and optionally clear restored PL4 values from the clipboard after a while.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from app.core.engine import Engine
+from app.core.errors import CloakroomError, InputError
+from app.core.findings import Finding
+from app.core.settings import Settings
+from app.core.taxonomy import Level
+from app.core.text_input import check_text
+from app.ui import clipboard
+from app.ui.worker import DetectionWorker, ModelFactory, ModelState
+
+
+@dataclass
+class PendingMask:
+    job_id: int
+    text: str
+
+
+class AppController(QObject):
+    """Runs the flows; the tray, the review window and the hotkeys only call its slots."""
+
+    notify = Signal(str, str, bool)  # title, message (counts and reasons only, never content), is_warning
+    state_changed = Signal()
+    review_requested = Signal(str)  # which tab: "mask" or "unmask"
+
+    def __init__(
+        self,
+        engine: Engine,
+        worker: DetectionWorker,
+        settings: Settings,
+        model_factory: Callable[[], ModelFactory | None] = lambda: None,
+        needs_focus_for_clipboard: bool = False,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.worker = worker
+        self.settings = settings
+        self._model_factory = model_factory
+        self._needs_focus_for_clipboard = needs_focus_for_clipboard
+        self.paused = False
+        self._pending: PendingMask | None = None
+        self._clear_timer = QTimer(self)
+        self._clear_timer.setSingleShot(True)
+        self._clear_timer.timeout.connect(self._clear_restored_text)
+        self._restored_text: str | None = None
+        worker.job_finished.connect(self._on_job_finished)
+        worker.job_failed.connect(self._on_job_failed)
+        worker.job_cancelled.connect(self._on_job_cancelled)
+        worker.state_changed.connect(self._on_model_state)
+
+    # --- model ----------------------------------------------------------------------------------------------------
+
+    def load_model(self) -> None:
+        """Start loading the configured model in the background; without one the rules still work."""
+        factory = self._model_factory()
+        if factory is None:
+            self.worker.unload_model()
+            return
+        self.worker.load_model(factory, self.settings.unload_after_minutes)
+
+    def status_text(self) -> str:
+        if self.paused:
+            return self.tr("Paused: hotkeys do nothing until you resume.")
+        if self._pending is not None:
+            return self.tr("Detecting…")
+        return self.worker.state_message
+
+    @property
+    def model_state(self) -> ModelState:
+        return self.worker.state
+
+    @Slot(object, str)
+    def _on_model_state(self, state: ModelState, message: str) -> None:
+        if state is ModelState.ERROR:
+            self.notify.emit(self.tr("Model not available"), message + " " + self.tr("Rules detection still works."), True)
+        self.state_changed.emit()
+
+    # --- mask -----------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def mask_clipboard(self) -> None:
+        if self._refuse_when_paused():
+            return
+        if self._pending is not None:
+            self.notify.emit(self.tr("Still working"), self.tr("A masking is already running; cancel it from the tray."), True)
+            return
+        text = self._read_clipboard()
+        if text is None:
+            return
+        job_id = self.worker.submit(text)
+        self._pending = PendingMask(job_id, text)
+        self.state_changed.emit()
+
+    @Slot()
+    def cancel_detection(self) -> None:
+        if self._pending is not None:
+            self.worker.cancel(self._pending.job_id)
+
+    @Slot(int, list)
+    def _on_job_finished(self, job_id: int, findings: list[Finding]) -> None:
+        pending = self._take_pending(job_id)
+        if pending is None:
+            return
+        if clipboard.read_text() != pending.text:
+            self.notify.emit(
+                self.tr("Clipboard changed"),
+                self.tr("You copied something else while Cloakroom was detecting; nothing was replaced."),
+                True,
+            )
+            return
+        try:
+            result = self.engine.mask_findings(pending.text, findings)  # commits every mapping first
+        except CloakroomError as error:
+            self.notify.emit(self.tr("Nothing was masked"), str(error), True)
+            return
+        if not result.replacements:
+            self.notify.emit(self.tr("Nothing to mask"), self.tr("No private data found; the clipboard is unchanged."), False)
+            return
+        clipboard.put_text(result.text)
+        self.notify.emit(self.tr("Clipboard masked"), result.summary(), False)
+
+    @Slot(int, str)
+    def _on_job_failed(self, job_id: int, message: str) -> None:
+        if self._take_pending(job_id) is not None:
+            self.notify.emit(self.tr("Nothing was masked"), message + " " + self.tr("The clipboard is unchanged."), True)
+
+    @Slot(int)
+    def _on_job_cancelled(self, job_id: int) -> None:
+        if self._take_pending(job_id) is not None:
+            self.notify.emit(self.tr("Cancelled"), self.tr("Masking was cancelled; the clipboard is unchanged."), False)
+
+    def _take_pending(self, job_id: int) -> PendingMask | None:
+        if self._pending is None or self._pending.job_id != job_id:
+            return None
+        pending, self._pending = self._pending, None
+        self.state_changed.emit()
+        return pending
+
+    # --- unmask ---------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def unmask_clipboard(self) -> None:
+        if self._refuse_when_paused():
+            return
+        text = self._read_clipboard()
+        if text is None:
+            return
+        try:
+            result = self.engine.unmask(text)
+        except CloakroomError as error:
+            self.notify.emit(self.tr("Nothing was restored"), str(error), True)
+            return
+        if not result.restored:
+            message = self.tr("No known placeholders in the clipboard; it is unchanged.")
+            if result.unresolved:
+                message = result.summary()
+            self.notify.emit(self.tr("Nothing to restore"), message, bool(result.unresolved))
+            return
+        clipboard.put_secret_text(result.text)
+        self.notify.emit(self.tr("Clipboard restored"), result.summary(), bool(result.unresolved))
+        self._schedule_clear(result.text, result.highest_level)
+
+    def _schedule_clear(self, text: str, highest_level: Level | None) -> None:
+        seconds = self.settings.clear_clipboard_seconds
+        if seconds <= 0 or highest_level is None or highest_level < Level.PL4:
+            return
+        self._restored_text = text
+        self._clear_timer.start(seconds * 1000)
+
+    @Slot()
+    def _clear_restored_text(self) -> None:
+        text, self._restored_text = self._restored_text, None
+        if text is not None and clipboard.clear_if_unchanged(text):
+            self.notify.emit(self.tr("Clipboard cleared"), self.tr("Restored secrets were removed from the clipboard."), False)
+
+    # --- shared ---------------------------------------------------------------------------------------------------
+
+    @Slot(bool)
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self.state_changed.emit()
+
+    def _refuse_when_paused(self) -> bool:
+        if self.paused:
+            self.notify.emit(self.tr("Paused"), self.tr("Detection is paused; resume it from the tray menu."), False)
+        return self.paused
+
+    def _read_clipboard(self) -> str | None:
+        """The clipboard's text if it can be processed; otherwise a notice and None (nothing is changed)."""
+        if self._needs_focus_for_clipboard:
+            # Wayland lets only the focused window read the clipboard: show the review window first.
+            self.review_requested.emit("mask")
+        text = clipboard.read_text()
+        if text is None:
+            self.notify.emit(self.tr("Nothing to do"), self.tr("The clipboard holds no text."), False)
+            return None
+        try:
+            return check_text(text)
+        except InputError as error:
+            self.notify.emit(self.tr("Nothing to do"), str(error), False)
+            return None
