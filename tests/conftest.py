@@ -9,8 +9,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import keyring  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
@@ -30,6 +32,18 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     home = tmp_path_factory.mktemp("cloakroom-home")
     monkeypatch.setenv("CLOAKROOM_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[object]:
+    """No test ever reads or writes the machine's real keychain: each starts with an empty in-memory one."""
+    from tests.helpers.keyring_backends import MemoryKeyring  # noqa: PLC0415
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

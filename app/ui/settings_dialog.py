@@ -1,0 +1,353 @@
+"""The Settings dialog: general, detection policy, model, hotkeys and vault.
+
+Ordinary settings come back as a new `Settings` (the app saves and applies them). The private ones — your name, the
+allow-list and the always-mask list — are written straight into the encrypted vault when you press OK, never to the
+settings file. Vault actions (wipe, passphrase) act at once, after a confirmation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.policy import AlwaysMaskEntry
+from app.core.settings import DEFAULT_HOTKEYS, PROMPT_PROFILES, Settings
+from app.core.store import MappingStore
+from app.core.taxonomy import LEVEL_MEANINGS, TYPE_LEVELS, Level
+from app.ui.i18n import SUPPORTED_LANGUAGES
+
+OVERRIDE_CHOICES = ("", "always", "never")
+HOTKEY_ACTIONS = ("mask", "unmask", "review")
+FORWARDING_COMMANDS = {
+    "mask": "cloakroom --mask-clipboard",
+    "unmask": "cloakroom --unmask-clipboard",
+    "review": "cloakroom --review",
+}
+
+
+def _lines(widget: QPlainTextEdit) -> list[str]:
+    return [line.strip() for line in widget.toPlainText().splitlines() if line.strip()]
+
+
+class SettingsDialog(QDialog):
+    setup_requested = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: MappingStore,
+        hotkey_problems: list[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Cloakroom settings"))
+        self.setMinimumSize(640, 520)
+        self._settings = settings
+        self._store = store
+        self._hotkey_problems = hotkey_problems or []
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._general_tab(), self.tr("&General"))
+        self.tabs.addTab(self._policy_tab(), self.tr("&Detection"))
+        self.tabs.addTab(self._model_tab(), self.tr("M&odel"))
+        self.tabs.addTab(self._hotkeys_tab(), self.tr("&Hotkeys"))
+        self.tabs.addTab(self._vault_tab(), self.tr("&Vault"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    # --- tabs -----------------------------------------------------------------------------------------------------
+
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("System language"), "system")
+        for code, name in SUPPORTED_LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(self._settings.language)))
+        form.addRow(self.tr("&Language:"), self.language)
+        self.notifications = QCheckBox(self.tr("Show a notification after masking and restoring"))
+        self.notifications.setChecked(self._settings.notifications)
+        form.addRow(self.notifications)
+        self.start_at_login = QCheckBox(self.tr("Start Cloakroom when I log in"))
+        self.start_at_login.setChecked(self._settings.start_at_login)
+        form.addRow(self.start_at_login)
+        self.clear_after = QSpinBox()
+        self.clear_after.setRange(0, 3600)
+        self.clear_after.setSuffix(self.tr(" s"))
+        self.clear_after.setSpecialValueText(self.tr("never"))
+        self.clear_after.setValue(self._settings.clear_clipboard_seconds)
+        self.clear_after.setMaximumWidth(180)
+        self.clear_after.setToolTip(self.tr("Clear restored text holding PL4 secrets from the clipboard after this."))
+        form.addRow(self.tr("Clear restored &secrets after:"), self.clear_after)
+        return page
+
+    def _policy_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        self.threshold = QComboBox()
+        for level in (Level.PL2, Level.PL3, Level.PL4):
+            self.threshold.addItem(f"{level.label} — {self.tr(LEVEL_MEANINGS[level])}", level.label)
+        self.threshold.setCurrentIndex(max(0, self.threshold.findData(self._settings.level_threshold.label)))
+        form.addRow(self.tr("Mask &from level:"), self.threshold)
+        self.real_name = QLineEdit(self._private("real_name") or "")
+        self.real_name.setPlaceholderText(self.tr("Helps the model tell your name from other people's"))
+        form.addRow(self.tr("Your real &name:"), self.real_name)
+        layout.addLayout(form)
+        self.overrides = self._overrides_table()
+        layout.addWidget(QLabel(self.tr("Per-type overrides (empty: follow the level):")))
+        layout.addWidget(self.overrides, stretch=2)
+        lists = QHBoxLayout()
+        self.allow_list = QPlainTextEdit("\n".join(self._private("allow_list") or []))
+        self.allow_list.setPlaceholderText(self.tr("One value per line, never masked"))
+        self.always_mask = QPlainTextEdit(
+            "\n".join(f"{entry.text} | {entry.type}" for entry in self._private("always_mask") or [])
+        )
+        self.always_mask.setPlaceholderText(self.tr("One value per line, always masked; optional “| Type”"))
+        for label, editor in ((self.tr("&Allow-list"), self.allow_list), (self.tr("Al&ways mask"), self.always_mask)):
+            column = QVBoxLayout()
+            title = QLabel(label)
+            title.setBuddy(editor)
+            column.addWidget(title)
+            column.addWidget(editor)
+            lists.addLayout(column)
+        layout.addLayout(lists, stretch=1)
+        return page
+
+    def _overrides_table(self) -> QTableWidget:
+        table = QTableWidget(len(TYPE_LEVELS), 3)
+        table.setHorizontalHeaderLabels([self.tr("Type"), self.tr("Level"), self.tr("Override")])
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for row, (type_name, level) in enumerate(sorted(TYPE_LEVELS.items(), key=lambda item: (-item[1], item[0]))):
+            table.setItem(row, 0, QTableWidgetItem(type_name))
+            table.setItem(row, 1, QTableWidgetItem(level.label))
+            for column in (0, 1):
+                table.item(row, column).setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            choice = QComboBox()
+            for value in OVERRIDE_CHOICES:
+                choice.addItem({"": self.tr("follow level"), "always": self.tr("always mask"),
+                                "never": self.tr("never mask")}[value], value)
+            choice.setCurrentIndex(max(0, choice.findData(self._settings.type_overrides.get(type_name, ""))))
+            table.setCellWidget(row, 2, choice)
+        return table
+
+    def _model_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.use_model = QCheckBox(self.tr("Use the detector model (rules always run)"))
+        self.use_model.setChecked(self._settings.use_model)
+        form.addRow(self.use_model)
+        path_row = QHBoxLayout()
+        self.model_path = QLineEdit(self._settings.model_path or "")
+        self.model_path.setPlaceholderText(self.tr("No model yet — use “Set up a model…”"))
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.clicked.connect(self._browse_model)
+        setup = QPushButton(self.tr("Set &up a model…"))
+        setup.clicked.connect(self.setup_requested.emit)
+        path_row.addWidget(self.model_path, stretch=1)
+        path_row.addWidget(browse)
+        path_row.addWidget(setup)
+        path_label = QLabel(self.tr("Model &file:"))
+        path_label.setBuddy(self.model_path)
+        form.addRow(path_label, path_row)
+        self.profile = QComboBox()
+        labels = {"cloakroom": self.tr("Cloakroom's own prompt"), "card": self.tr("Model card's short form"),
+                  "official": self.tr("Official prompt (download it in setup)")}
+        for name in PROMPT_PROFILES:
+            self.profile.addItem(labels[name], name)
+        self.profile.setCurrentIndex(max(0, self.profile.findData(self._settings.prompt_profile)))
+        form.addRow(self.tr("&Prompt:"), self.profile)
+        self.gpu_layers = self._spin(-1, 999, self._settings.n_gpu_layers, self.tr("all"))
+        form.addRow(self.tr("&GPU layers:"), self.gpu_layers)
+        self.threads = self._spin(0, os.cpu_count() or 64, self._settings.n_threads or 0, self.tr("automatic"))
+        form.addRow(self.tr("CPU &threads:"), self.threads)
+        self.context = self._spin(512, 131072, self._settings.n_ctx, None, step=512)
+        form.addRow(self.tr("&Context size (tokens):"), self.context)
+        self.unload_after = self._spin(0, 1440, self._settings.unload_after_minutes, self.tr("never"))
+        self.unload_after.setSuffix(self.tr(" min"))
+        form.addRow(self.tr("&Unload when idle after:"), self.unload_after)
+        return page
+
+    def _spin(self, low: int, high: int, value: int, special: str | None, step: int = 1) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSingleStep(step)
+        if special:
+            spin.setSpecialValueText(special)
+        spin.setValue(value)
+        spin.setMaximumWidth(180)
+        return spin
+
+    def _hotkeys_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.hotkey_edits: dict[str, QKeySequenceEdit] = {}
+        labels = {"mask": self.tr("&Mask clipboard:"), "unmask": self.tr("&Unmask clipboard:"),
+                  "review": self.tr("&Review window:")}
+        for action in HOTKEY_ACTIONS:
+            sequence = self._settings.hotkeys.get(action, DEFAULT_HOTKEYS[action])
+            edit = QKeySequenceEdit(QKeySequence(sequence))
+            edit.setMaximumSequenceLength(1)
+            edit.setMaximumWidth(260)
+            self.hotkey_edits[action] = edit
+            form.addRow(labels[action], edit)
+        problems = "<br>".join(self._hotkey_problems) or self.tr("All hotkeys are registered.")
+        status = QLabel(problems)
+        status.setWordWrap(True)
+        form.addRow(self.tr("Status:"), status)
+        guidance = QLabel(
+            self.tr("If a hotkey cannot be registered on your desktop, bind these commands in its keyboard settings:")
+            + "<br><code>" + "<br>".join(FORWARDING_COMMANDS.values()) + "</code>"
+        )
+        guidance.setWordWrap(True)
+        guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(guidance)
+        return page
+
+    def _vault_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        status = getattr(self._store, "status", None)
+        if callable(status):
+            info = status()
+            form.addRow(self.tr("Location:"), QLabel(str(info.path)))
+            method = self.tr("OS keyring") if info.key_method == "keyring" else self.tr("passphrase")
+            form.addRow(self.tr("Protected by:"), QLabel(method))
+            self.entry_count = QLabel(str(info.entries))
+            form.addRow(self.tr("Saved placeholders:"), self.entry_count)
+        self.retention = self._spin(0, 3650, self._settings.retention_days, self.tr("keep forever"))
+        self.retention.setSuffix(self.tr(" days"))
+        self.retention.setToolTip(self.tr("Forget placeholders not used for this many days."))
+        form.addRow(self.tr("Forget &unused after:"), self.retention)
+        buttons = QHBoxLayout()
+        wipe = QPushButton(self.tr("&Wipe everything…"))
+        wipe.clicked.connect(self._wipe)
+        keyed_by_keyring = getattr(self._store, "key_method", "") == "keyring"
+        passphrase = QPushButton(
+            self.tr("Use a &passphrase instead…") if keyed_by_keyring else self.tr("Change &passphrase…")
+        )
+        passphrase.clicked.connect(self._change_passphrase)
+        passphrase.setEnabled(hasattr(self._store, "change_passphrase"))
+        wipe.setEnabled(hasattr(self._store, "wipe"))
+        buttons.addWidget(wipe)
+        buttons.addWidget(passphrase)
+        buttons.addStretch()
+        form.addRow(buttons)
+        return page
+
+    # --- actions --------------------------------------------------------------------------------------------------
+
+    def _private(self, name: str):  # noqa: ANN202 - the vault's private settings, or None for other stores
+        getter = getattr(self._store, name, None)
+        return getter() if callable(getter) else None
+
+    def _browse_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a GGUF model"), "", self.tr("GGUF models (*.gguf)"))
+        if path:
+            self.model_path.setText(path)
+
+    def _wipe(self) -> None:
+        answer = QMessageBox.warning(
+            self,
+            self.tr("Wipe the vault?"),
+            self.tr("Every saved placeholder is forgotten: text masked before can no longer be restored. "
+                    "Your name and lists are kept."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            removed = self._store.wipe()  # type: ignore[attr-defined]
+            if hasattr(self, "entry_count"):
+                self.entry_count.setText("0")
+            QMessageBox.information(self, self.tr("Vault wiped"), self.tr("{count} placeholders forgotten.").format(count=removed))
+
+    def _change_passphrase(self) -> None:
+        first, ok = QInputDialog.getText(self, self.tr("New passphrase"), self.tr("New passphrase (8 characters or more):"),
+                                         QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        second, ok = QInputDialog.getText(self, self.tr("New passphrase"), self.tr("Type it again:"),
+                                          QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        if first != second or len(first) < 8:
+            QMessageBox.warning(self, self.tr("Passphrase not changed"),
+                                self.tr("The passphrases differ or are shorter than 8 characters."))
+            return
+        self._store.change_passphrase(first)  # type: ignore[attr-defined]
+        QMessageBox.information(self, self.tr("Passphrase changed"), self.tr("The vault now opens with the new passphrase."))
+
+    # --- result ---------------------------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        self._save_private_settings()
+        super().accept()
+
+    def _save_private_settings(self) -> None:
+        if not hasattr(self._store, "set_real_name"):
+            return
+        self._store.set_real_name(self.real_name.text())  # type: ignore[attr-defined]
+        self._store.set_allow_list(_lines(self.allow_list))  # type: ignore[attr-defined]
+        entries = []
+        for line in _lines(self.always_mask):
+            text, _, kind = line.partition("|")
+            entries.append(AlwaysMaskEntry(text.strip(), kind.strip() or "Private Info"))
+        self._store.set_always_mask(entries)  # type: ignore[attr-defined]
+
+    def result_settings(self) -> Settings:
+        overrides = {}
+        for row in range(self.overrides.rowCount()):
+            value = self.overrides.cellWidget(row, 2).currentData()
+            if value:
+                overrides[self.overrides.item(row, 0).text()] = value
+        hotkeys = {action: edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText) or DEFAULT_HOTKEYS[action]
+                   for action, edit in self.hotkey_edits.items()}
+        return dataclasses.replace(
+            self._settings,
+            language=self.language.currentData(),
+            notifications=self.notifications.isChecked(),
+            start_at_login=self.start_at_login.isChecked(),
+            clear_clipboard_seconds=self.clear_after.value(),
+            min_level=self.threshold.currentData(),
+            type_overrides=overrides,
+            use_model=self.use_model.isChecked(),
+            model_path=self.model_path.text().strip() or None,
+            prompt_profile=self.profile.currentData(),
+            n_gpu_layers=self.gpu_layers.value(),
+            n_threads=self.threads.value() or None,
+            n_ctx=self.context.value(),
+            unload_after_minutes=self.unload_after.value(),
+            hotkeys=hotkeys,
+            retention_days=self.retention.value(),
+        ).validate()
