@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from app.core.settings import Settings, load_settings
 from app.core.store import MappingStore, MemoryStore
 from app.core.taxonomy import Level
 from app.core.text_input import decode_input
+from app.core.vault.keys import PassphrasePurpose, PassphraseSource, StreamPassphrases
 
 
 def add_vault_options(parser: argparse.ArgumentParser) -> None:
@@ -44,12 +46,28 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return load_settings(app_paths().settings)
 
 
-def passphrase_source(args: argparse.Namespace):  # noqa: ANN201 - a vault PassphraseSource or None
-    if not getattr(args, "passphrase_stdin", False):
-        return None
-    from app.core.vault import StreamPassphrases  # noqa: PLC0415
+def passphrase_source(args: argparse.Namespace) -> PassphraseSource | None:
+    """stdin lines with ``--passphrase-stdin``; otherwise a prompt when a person is at the terminal; otherwise none."""
+    if getattr(args, "passphrase_stdin", False):
+        source = getattr(args, "_stdin_passphrases", None)
+        if source is None:
+            source = StreamPassphrases(sys.stdin)
+            args._stdin_passphrases = source  # one reader, so `passwd` reads the current and then the new line
+        return source
+    if sys.stdin.isatty():
+        return _prompt_passphrase
+    return None
 
-    return StreamPassphrases(sys.stdin)
+
+def _prompt_passphrase(purpose: PassphrasePurpose) -> str | None:
+    if purpose is PassphrasePurpose.UNLOCK:
+        return getpass.getpass("Vault passphrase: ", stream=sys.stderr) or None
+    first = getpass.getpass("New vault passphrase: ", stream=sys.stderr)
+    if not first:
+        return None
+    if getpass.getpass("Repeat it: ", stream=sys.stderr) != first:
+        raise InputError("The two passphrases differ; nothing was changed.")
+    return first
 
 
 def open_store(args: argparse.Namespace, settings: Settings, *, must_exist: bool = False) -> MappingStore:

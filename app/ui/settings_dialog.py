@@ -287,7 +287,7 @@ class SettingsDialog(QDialog):
             QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            removed = self._store.wipe()  # type: ignore[attr-defined]
+            removed = self._store.wipe(keep_private_settings=True)  # type: ignore[attr-defined]
             if hasattr(self, "entry_count"):
                 self.entry_count.setText("0")
             QMessageBox.information(self, self.tr("Vault wiped"), self.tr("{count} placeholders forgotten.").format(count=removed))
