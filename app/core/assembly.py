@@ -6,13 +6,16 @@ same policy from the same settings and private lists, the same rules detector an
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from app.core.detectors.base import Detector
+from app.core.detectors.base import Detector, ProgressCallback
 from app.core.engine import Engine
 from app.core.errors import ModelError
+from app.core.findings import Finding
 from app.core.policy import AlwaysMaskEntry, Override, Policy
 from app.core.settings import Settings
 from app.core.store import MappingStore
@@ -71,16 +74,39 @@ def configured_model_path(settings: Settings, override: str | Path | None = None
     return Path(chosen).expanduser() if chosen else None
 
 
+class LoadedModelDetector:
+    """The model detector together with the loaded model it runs on: the app shows its notice (a GPU fallback, say)
+    and its memory, and frees it when the model is unloaded."""
+
+    name = "model"
+
+    def __init__(self, detector: Detector, loaded: Any) -> None:
+        self.detector = detector
+        self.loaded = loaded
+
+    @property
+    def notice(self) -> str | None:
+        return self.loaded.notice
+
+    def detect(
+        self, text: str, *, cancel: threading.Event | None = None, progress: ProgressCallback | None = None
+    ) -> list[Finding]:
+        return self.detector.detect(text, cancel=cancel, progress=progress)
+
+    def close(self) -> None:
+        self.loaded.close()
+
+
 def model_detector_factory(
     settings: Settings,
     model_path: Path,
     *,
     profile: str | None = None,
     user_name: str | None = None,
-) -> Callable[[], Detector]:
+) -> Callable[[], LoadedModelDetector]:
     """A function that loads the model and returns its detector (slow: run it where waiting is fine)."""
 
-    def load() -> Detector:
+    def load() -> LoadedModelDetector:
         from app.core.detectors.model import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
         from app.core.models.runtime import load_model  # noqa: PLC0415
 
@@ -92,6 +118,7 @@ def model_detector_factory(
             n_threads=settings.n_threads,
             n_gpu_layers=settings.n_gpu_layers,
         )
-        return ModelDetector(loaded.llama, profile=profile or settings.prompt_profile, user_name=user_name)
+        detector = ModelDetector(loaded.llama, profile=profile or settings.prompt_profile, real_name=user_name or "")
+        return LoadedModelDetector(detector, loaded)
 
     return load

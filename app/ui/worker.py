@@ -163,7 +163,8 @@ class DetectionWorker(QObject):
         except Exception as error:  # noqa: BLE001 - a broken model file must not take the app down
             self.state_changed.emit(ModelState.ERROR, f"The model could not be loaded ({type(error).__name__}).")
             return
-        self.state_changed.emit(ModelState.READY, "Model ready.")
+        notice = getattr(self._slot.detector, "notice", None)
+        self.state_changed.emit(ModelState.READY, "Model ready." + (f" {notice}" if notice else ""))
         self._restart_idle_timer()
 
     @Slot()
