@@ -46,6 +46,18 @@ def memory_keyring() -> Iterator[object]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def clipboard_emptied_at_exit() -> Iterator[None]:
+    """Offscreen Qt segfaults at exit if Python-made QMimeData is still on the clipboard: clear it before then."""
+    yield
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    application = QApplication.instance()
+    if application is not None:
+        application.clipboard().clear()
+        application.processEvents()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark tests by folder, so `-m "not gui"` and friends work without decorating every test."""
     for item in items:

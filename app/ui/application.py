@@ -124,6 +124,7 @@ class CloakroomApp(QObject):
         from app.ui.settings_dialog import SettingsDialog  # noqa: PLC0415
 
         dialog = SettingsDialog(self.settings, self.store, self.hotkey_status())
+        dialog.setup_requested.connect(self.open_setup)
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
 
@@ -139,6 +140,10 @@ class CloakroomApp(QObject):
         """Save new settings and apply them: policy, hotkeys, and the model if its options changed."""
         model_changed = _model_options(settings) != _model_options(self.settings)
         save_settings(settings, app_paths().settings)
+        if settings.start_at_login != self.settings.start_at_login:
+            from app.platform import autostart  # noqa: PLC0415
+
+            autostart.set_enabled(settings.start_at_login)
         self.settings = settings
         self.controller.settings = settings
         fresh = build_engine(settings, self.store, model=self.model_slot)
@@ -197,18 +202,30 @@ class CloakroomApp(QObject):
         from app.platform.hotkeys import create_hotkey_manager  # noqa: PLC0415
 
         if self.hotkeys is None:
-            self.hotkeys = create_hotkey_manager()
+            self.hotkeys = create_hotkey_manager(self)
             self.hotkeys.activated.connect(self.perform)
+            self.hotkeys.registration_changed.connect(self._on_hotkey_answer)
         self.hotkeys.unregister_all()
         self.hotkey_problems = []
         for action, sequence in self.settings.hotkeys.items():
             result = self.hotkeys.register(action, sequence)
-            if not result.ok:
+            if not result.active_or_pending:  # the Wayland portal answers later, after the person confirms
                 self.hotkey_problems.append(result.message)
         if self.hotkey_problems:
             self.notify(self.tr("Some hotkeys are not available"), " ".join(self.hotkey_problems), True)
 
+    @Slot(str, object)
+    def _on_hotkey_answer(self, _action: str, result: object) -> None:
+        if not result.active_or_pending:  # type: ignore[attr-defined]
+            self.hotkey_problems.append(result.message)  # type: ignore[attr-defined]
+            self.notify(self.tr("A hotkey is not available"), result.message, True)  # type: ignore[attr-defined]
+
     def hotkey_status(self) -> list[str]:
+        """Problems to show in Settings; where no global hotkeys work at all, the commands to bind instead."""
+        if self.hotkeys is not None and not self.hotkeys.is_supported:
+            from app.platform.hotkeys import hotkey_guidance  # noqa: PLC0415
+
+            return [self.hotkeys.unsupported_reason, hotkey_guidance()]
         return list(self.hotkey_problems)
 
 

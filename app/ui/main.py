@@ -32,9 +32,11 @@ def create_application() -> QApplication:
     qapp.setDesktopFileName("cloakroom")
     qapp.setWindowIcon(app_icon())
     qapp.setQuitOnLastWindowClosed(False)  # closing the review window leaves the tray running
+    from app.platform.clipboard_hints import install_platform_converters  # noqa: PLC0415
     from app.ui.i18n import install_translator  # noqa: PLC0415
 
     install_translator(qapp)
+    install_platform_converters()
     return qapp
 
 

@@ -9,10 +9,10 @@ PYTHON="${PYTHON:-python3}"
 APP_APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
-  fonts-noto-cjk xclip
+  libx11-6 fonts-noto-cjk xclip
 )
 # Tests also need a virtual X server with a real clipboard shared between programs.
-TEST_APT_PACKAGES=("${APP_APT_PACKAGES[@]}" xvfb xauth xdotool x11-utils)
+TEST_APT_PACKAGES=("${APP_APT_PACKAGES[@]}" xvfb xauth xdotool x11-utils dbus-daemon)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
