@@ -11,6 +11,7 @@ from app.core.assembly import build_engine, configured_model_path, model_detecto
 from app.core.settings import Settings, save_settings
 from app.core.paths import app_paths
 from app.core.store import MappingStore
+from app.ui import clipboard
 from app.ui.controller import AppController
 from app.ui.icons import app_icon
 from app.ui.ipc import InstanceServer
@@ -70,7 +71,7 @@ class CloakroomApp(QObject):
         tray, controller = self.tray, self.controller
         tray.mask_requested.connect(controller.mask_clipboard)
         tray.unmask_requested.connect(controller.unmask_clipboard)
-        tray.review_requested.connect(lambda: self.open_review("mask"))
+        tray.review_requested.connect(self.review_clipboard)
         tray.cancel_requested.connect(controller.cancel_detection)
         tray.pause_toggled.connect(controller.set_paused)
         tray.settings_requested.connect(self.open_settings)
@@ -91,7 +92,7 @@ class CloakroomApp(QObject):
         """Run an action asked for by a hotkey or by a later `cloakroom --…` start."""
         handlers = {
             "show": lambda: self.open_review("mask"),
-            "review": lambda: self.open_review("mask"),
+            "review": self.review_clipboard,
             "mask-clipboard": self.controller.mask_clipboard,
             "unmask-clipboard": self.controller.unmask_clipboard,
             "mask": self.controller.mask_clipboard,
@@ -106,6 +107,15 @@ class CloakroomApp(QObject):
         window = self.review_window()
         window.show_tab(tab)
         window.show_and_focus()
+
+    @Slot()
+    def review_clipboard(self) -> None:
+        """The review hotkey: show the window (first: Wayland lets only a focused window read the clipboard), then
+        load the clipboard's text into the Mask tab."""
+        self.open_review("mask")
+        text = clipboard.read_text()
+        if text is not None and text.strip():
+            self.review_window().set_mask_text(text)
 
     def review_window(self):  # noqa: ANN201 - the window class is imported lazily
         if self._review is None:

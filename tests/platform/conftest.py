@@ -1,4 +1,4 @@
-"""Real OS parts for platform tests: a private X server (Xvfb) and a private D-Bus session bus.
+"""Real OS parts for platform tests: a private X server (tests.helpers.xserver) and a private D-Bus session bus.
 
 Each is started once per test session and only when a test asks for it; a test whose tool is missing is skipped with
 the apt package to install. Xvfb picks a free display number itself (``-displayfd``), so parallel runs do not collide.
@@ -7,61 +7,17 @@ the apt package to install. Xvfb picks a free display number itself (``-displayf
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.xserver import START_TIMEOUT_S as _START_TIMEOUT_S
+from tests.helpers.xserver import read_line_from as _read_line_from
+from tests.helpers.xserver import require_program as _require
+from tests.helpers.xserver import x_display, xvfb_display  # noqa: F401 - fixtures shared with tests/ui
 from tests.platform.fake_portal import FakePortal
-
-_START_TIMEOUT_S = 20
-
-
-def _require(program: str, apt_package: str) -> str:
-    path = shutil.which(program)
-    if path is None:
-        pytest.skip(f"{program} is missing (apt-get install {apt_package})")
-    return path
-
-
-def _read_line_from(fd: int) -> str:
-    """The first line a child writes to ``fd`` (its display number, its bus address)."""
-    with os.fdopen(fd, "rb", closefd=True) as stream:
-        return stream.readline().decode().strip()
-
-
-@pytest.fixture(scope="session")
-def xvfb_display() -> Iterator[str]:
-    """A private X server for the whole session; yields its DISPLAY value (":3")."""
-    xvfb = _require("Xvfb", "xvfb")
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", "800x600x24"],
-        pass_fds=[write_end],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    number = _read_line_from(read_end)
-    if not number:
-        process.kill()
-        pytest.fail("Xvfb did not report a display number")
-    try:
-        yield f":{number}"
-    finally:
-        process.terminate()
-        process.wait(timeout=_START_TIMEOUT_S)
-
-
-@pytest.fixture
-def x_display(xvfb_display: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """DISPLAY points at the private X server for this test (Qt itself stays offscreen)."""
-    _require("xdotool", "xdotool")
-    monkeypatch.setenv("DISPLAY", xvfb_display)
-    return xvfb_display
-
 
 _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
