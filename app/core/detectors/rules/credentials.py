@@ -1,0 +1,204 @@
+"""Database connection strings and passwords written next to their key word (PL4).
+
+A connection string that holds a password is masked whole ("Database Connection String"): its host, user and
+database name say as much about a system as the password does. Two forms are recognised: URLs of database schemes
+(``postgres://user:pass@host/db``, ``mongodb+srv://…``, ``redis://:pass@host``, ``jdbc:mysql://host/db?password=…``)
+and ``key=value;`` strings in the ADO.NET / ODBC style (``Server=db;User Id=sa;Password=…;``).
+
+Passwords: the value after ``password:``, ``pwd=``, ``passcode``, ``密码：``, ``口令是`` and their kin — the value only,
+never the key word. After an explicit ``:`` or ``=`` any value counts; after "is", a space or ``是`` the value must
+look like a password (a digit or a symbol in it), since "my password is long" is prose, not a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from app.core.detectors.rules.common import finditer_near, literal_anchors, make_finding, trim_trailing
+from app.core.detectors.rules.network import is_database_scheme
+from app.core.findings import Finding
+from app.core.locate import is_unspaced_script
+
+CONNECTION_STRING_TYPE = "Database Connection String"
+PASSWORD_TYPE = "Password"
+PIN_TYPE = "PIN"
+
+_DATABASE_URL = re.compile(
+    r"(?<![A-Za-z0-9+.\-:])(?P<scheme>(?:jdbc:)?[A-Za-z][A-Za-z0-9+]{1,30})://[^\s\"'<>`]{1,2048}"
+)
+_SCHEME_SEPARATOR = re.compile("://")
+_URL_PASSWORD = re.compile(r"^[^/?#@]*:[^/?#]+@|[?&;](?:password|passwd|pwd|pass)=[^&\s]", re.IGNORECASE)
+
+
+def find_database_urls(text: str) -> Iterator[Finding]:
+    """Database URLs that carry a password, as a whole."""
+    for match in finditer_near(text, _DATABASE_URL, _SCHEME_SEPARATOR, before=40, after=2100):
+        if not is_database_scheme(match.group("scheme")):
+            continue
+        start = match.start()
+        end = trim_trailing(text, start, match.end())
+        end = _stop_at_unspaced_script(text, start, end)
+        after_scheme = text[match.end("scheme") + 3 : end]
+        if _URL_PASSWORD.search(after_scheme):
+            yield make_finding(text, start, end, CONNECTION_STRING_TYPE)
+
+
+def _stop_at_unspaced_script(text: str, start: int, end: int) -> int:
+    """Cut a value at the first Chinese/Japanese character: in CJK text the sentence continues without a space."""
+    for index in range(start, end):
+        if is_unspaced_script(text[index]):
+            return index
+    return end
+
+
+# Chains of ``key=value;`` pairs. Keys cannot hold "=" or ";" and values cannot hold ";", so each pair splits one way.
+_KEY_VALUE_CHAIN = re.compile(
+    r"(?<![A-Za-z0-9_])(?:[A-Za-z][A-Za-z0-9 _]{0,30}=[^;\r\n]{0,300};[ \t]?){1,40}"
+    r"(?:[A-Za-z][A-Za-z0-9 _]{0,30}=[^;\r\n]{0,300})?"
+)
+_CHAIN_ANCHORS = literal_anchors("password", "pwd", "passwd", "accountkey", "sharedaccesskey")
+_PASSWORD_KEYS = frozenset({"password", "pwd", "passwd"})
+_SERVER_KEYS = frozenset(
+    {"server", "data source", "datasource", "host", "hostname", "address", "addr", "network address", "dsn",
+     "uid", "user id", "userid", "user", "username", "database", "initial catalog", "dbname", "port", "driver",
+     "provider", "accountname", "accountkey", "endpoint", "defaultendpointsprotocol"}
+)
+
+
+def _chain_keys(chain: str) -> set[str]:
+    keys = set()
+    for pair in chain.split(";"):
+        if "=" in pair:
+            keys.add(" ".join(pair.split("=", 1)[0].lower().split()))
+    return keys
+
+
+def find_key_value_connection_strings(text: str) -> Iterator[Finding]:
+    """``Server=…;Database=…;User Id=…;Password=…;`` strings, as a whole."""
+    for match in finditer_near(text, _KEY_VALUE_CHAIN, _CHAIN_ANCHORS, before=2000, after=2000):
+        keys = _chain_keys(match.group())
+        secret_keys = _PASSWORD_KEYS | {"accountkey", "sharedaccesskey"}
+        if not keys & secret_keys or not keys & (_SERVER_KEYS - {"accountkey"}):
+            continue
+        start = match.start()
+        end = trim_trailing(text, start, match.end(), "; \t")
+        yield make_finding(text, start, end, CONNECTION_STRING_TYPE)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Passwords next to their key word
+
+# English words must not continue a word on their left ("spin"); Chinese ones may follow anything ("WiFi密码").
+_PASSWORD_WORDS = (
+    r"(?P<word>(?<![A-Za-z])(?i:password|passwd|passwort|passphrase|passcode|pass[ \-]?code|pwd|pin(?: code)?)"
+    r"|密码|口令|密碼|パスワード)"
+)
+# A key word then a separator: ":", "=", "is", "是" or only spaces ("password for X is" is prose and not matched).
+_PASSWORD_LEAD = re.compile(
+    _PASSWORD_WORDS + r"(?![A-Za-z_])"
+    r"(?P<separator>[\"']?[ \t]*(?:[:=：]|=>|\bis\b|\bwas\b|是|为|為|:)?[ \t]*)"
+)
+_PASSWORD_ANCHORS = literal_anchors(
+    "password", "passwd", "passwort", "passphrase", "passcode", "pass code", "pass-code", "pwd", "pin",
+    "密码", "口令", "密碼", "パスワード",
+)
+_QUOTES = {"\"": "\"", "'": "'", "“": "”", "‘": "’", "`": "`", "「": "」"}
+# Placeholders and references to where the secret really lives: "<Password_1>", "${DB_PASS}", "%PWD%", "$(cat …)".
+_REFERENCE_PREFIXES = ("<", "${", "$(", "%", "{{")
+MAX_PASSWORD_LENGTH = 128
+MIN_PASSWORD_LENGTH = 3
+_NOT_PASSWORDS = frozenset(
+    {"required", "optional", "none", "null", "empty", "reset", "manager", "policy", "field", "protected", "incorrect",
+     "invalid", "wrong", "changed", "expired", "hidden", "redacted", "hint", "strength", "please", "here",
+     "below", "above", "same", "different", "too", "must", "should", "will", "can", "for", "and", "the", "your",
+     "my", "not", "of"}
+)
+
+
+def _value_end(text: str, start: int) -> int:
+    """The end of an unquoted value: the first whitespace, CJK character or line end, at most 128 characters."""
+    limit = min(len(text), start + MAX_PASSWORD_LENGTH)
+    index = start
+    while index < limit and not text[index].isspace() and not is_unspaced_script(text[index]):
+        index += 1
+    return index
+
+
+def _quoted_value(text: str, start: int) -> tuple[int, int] | None:
+    closing = _QUOTES.get(text[start]) if start < len(text) else None
+    if closing is None:
+        return None
+    end = text.find(closing, start + 1, start + 1 + MAX_PASSWORD_LENGTH)
+    if end <= start + 1 or "\n" in text[start + 1 : end]:
+        return None
+    return start + 1, end
+
+
+_NEXT_PAIR = re.compile(r";[ \t]*[A-Za-z][A-Za-z0-9 _]{0,30}=")
+
+
+def _before_next_pair(text: str, start: int, end: int) -> int:
+    """In ``Password=…;Encrypt=True`` the value ends at the ``;`` that starts the next ``key=value`` pair."""
+    following = _NEXT_PAIR.search(text, start, end)
+    return following.start() if following else end
+
+
+def _looks_like_password(value: str) -> bool:
+    """A value after a loose separator ("is", a space) must hold a digit to be taken for a password."""
+    return any(char.isdigit() for char in value)
+
+
+# Values that are code, not secrets: ``password: str``, ``password = self.password``, ``password=get_password(…)``.
+_CODE_TYPES = frozenset(
+    {"str", "bytes", "int", "bool", "none", "null", "nil", "true", "false", "string", "optional", "any", "undefined",
+     "char", "varchar", "text", "secretstr", "object", "list", "dict", "required", "string;", "password"}
+)
+_DOTTED_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_NAMES_A_SECRET = re.compile(r"pass|pwd|secret|token|key|cred", re.IGNORECASE)
+
+
+def is_code_reference(value: str) -> bool:
+    """Whether a value assigned to a secret-sounding name is a piece of code rather than the secret itself."""
+    if value.lower().rstrip(",;") in _CODE_TYPES or any(char in value for char in "()[]{}"):
+        return True
+    if _DOTTED_IDENTIFIER.fullmatch(value.rstrip(",;")):
+        return True
+    identifier = value.rstrip(",;")
+    return identifier.isidentifier() and bool(_NAMES_A_SECRET.search(identifier))
+
+
+def _password_type(word: str) -> str:
+    return PIN_TYPE if word.lower().startswith("pin") else PASSWORD_TYPE
+
+
+def find_passwords(text: str) -> Iterator[Finding]:
+    """The value after a password key word, in English or Chinese."""
+    for match in finditer_near(text, _PASSWORD_LEAD, _PASSWORD_ANCHORS, before=0, after=40):
+        separator = match.group("separator")
+        word = match.group("word")
+        if not separator and word.isascii():
+            continue
+        explicit = any(char in separator for char in ":=：")
+        span = _password_span(text, match.end(), explicit, word)
+        if span is not None:
+            yield make_finding(text, span[0], span[1], _password_type(word))
+
+
+def _password_span(text: str, start: int, explicit: bool, word: str) -> tuple[int, int] | None:
+    quoted = _quoted_value(text, start)
+    if quoted is not None:
+        return quoted
+    # "!" and "?" stay: passwords end in them far more often than sentences around a password do.
+    end = _before_next_pair(text, start, _value_end(text, start))
+    end = trim_trailing(text, start, end, ".,;)]}>\"'。，；！？）】")
+    value = text[start:end]
+    if len(value) < MIN_PASSWORD_LENGTH or value.lower() in _NOT_PASSWORDS or value.startswith(_REFERENCE_PREFIXES):
+        return None
+    if set(value) <= {"*", "•", "x", "X", "."} or is_code_reference(value):
+        return None
+    if word.lower().startswith("pin") and not (value.isdigit() and 4 <= len(value) <= 8):
+        return None
+    if not explicit and not _looks_like_password(value):
+        return None
+    return start, end
