@@ -136,7 +136,9 @@ def spans_to_mask(text: str, findings: Iterable[Finding]) -> list[Finding]:
     """The non-overlapping spans that masking ``findings`` replaces (before any placeholder is assigned)."""
     tokens = find_placeholder_tokens(text)
     candidates = [finding for finding in _every_occurrence(text, findings) if finding.text.strip()]
-    return _outside_tokens(resolve(text, candidates), tokens)
+    # Drop what touches an existing placeholder before merging: merging first could fold a harmless finding into
+    # one that touches a placeholder, and dropping that merged span would leave the harmless one's value visible.
+    return resolve(text, _outside_tokens(candidates, tokens))
 
 
 def mask_text(text: str, findings: Iterable[Finding], store: MappingStore, *, preview: bool = False) -> MaskResult:

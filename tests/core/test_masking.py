@@ -103,3 +103,13 @@ def test_whitespace_variants_of_a_value_share_a_placeholder() -> None:
     first = finding_at(text, 0, 11, "Real Name", Level.PL2, "model")
     second = finding_at(text, 16, 26, "Real Name", Level.PL2, "model")
     assert mask_text(text, [first, second], store).text == "<Real_Name_1> and <Real_Name_1>"
+
+
+def test_a_finding_beside_a_placeholder_is_masked_even_if_a_wider_one_touches_it() -> None:
+    # Found by hypothesis: ";a" touches the bare token "a_1" and is dropped; ";" alone must still be masked.
+    store = MemoryStore()
+    text = ";a_1;"
+    findings = [finding_at(text, 0, 1, "Email", Level.PL2, "rules"), finding_at(text, 0, 2, "Email", Level.PL2, "rules")]
+    masked = mask_text(text, findings, store)
+    assert masked.text == "<Email_1>a_1<Email_1>"
+    assert unmask_text(masked.text, store).text == text
