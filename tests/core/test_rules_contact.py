@@ -137,3 +137,10 @@ def test_phone_run_holding_a_date_and_a_number_yields_the_number() -> None:
 def test_phone_glued_to_latin_letters_is_not_a_phone() -> None:
     assert found("ref ABC13812345678", "Phone Number") == []
     assert found("ref 13812345678XYZ", "Phone Number") == []
+
+
+def test_an_ssn_below_a_phone_line_is_not_a_phone_number() -> None:
+    # From the PersonaMem sample: the "Phone:" line above made the SSN read as a phone number too.
+    text = "Phone: +1-206-487-9132\nSSN: 531-84-2973\n"
+    phones = [finding.text for finding in RulesDetector().detect(text) if finding.type == "Phone Number"]
+    assert phones == ["+1-206-487-9132"]

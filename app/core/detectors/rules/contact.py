@@ -164,9 +164,11 @@ def _is_ipv4(value: str) -> bool:
 
 
 def _never_a_phone(value: str, digits: str) -> bool:
-    """Shapes that are something else: dates, IPv4 addresses, card numbers, and wrong digit counts."""
+    """Shapes that are something else: dates, IPv4 addresses, card numbers, SSNs, and wrong digit counts."""
     if not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
         return True
+    if _SSN_SHAPE.fullmatch(value):
+        return True  # 3-2-4 digits is how US SSNs are written, never phone numbers (even beside "Phone:")
     if _DECIMAL.fullmatch(value):
         return True
     return _is_date(value) or _is_ipv4(value) or (not value.startswith("+") and _is_card(digits))
