@@ -7,6 +7,7 @@ running app (starting it if needed). Subcommands (detect, mask, unmask, vault, m
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -41,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A frozen bundle re-runs itself for child processes (quantization runs in one): let it act as the child.
+    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,9 +1,432 @@
-"""`cloakroom model ...` subcommands (not written yet)."""
+"""`cloakroom model ...`: get the detector model onto this machine, check it, choose it, try it.
+
+    cloakroom model list | info [PATH] | use PATH | download REPO FILE | convert [--size 4b|1.7b] [--quant Q4_K_M]
+                    | fetch-prompt | test [PATH] | hardware
+
+Results go to stdout; progress, warnings and the licence notice to stderr. Errors are one line (``CloakroomError``).
+Ctrl-C cancels cleanly: nothing half-written is left under a model's name, and an interrupted download resumes.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from app.core.errors import Cancelled, ConfigError
+from app.core.models import progress as stages
+from app.core.models.catalog import Licence, load_catalog
+from app.core.models.errors import InvalidModelFile
+from app.core.models.gguf_info import format_bytes, inspect_gguf
+from app.core.models.library import (
+    ModelCheck,
+    current_settings,
+    local_model_files,
+    models_folder,
+    register_model,
+    registered_model,
+    validate_model_file,
+)
+from app.core.models.quantize import QUANTIZATIONS
+
+STAGE_LABELS = {
+    stages.CHECK: "Checking",
+    stages.DOWNLOAD: "Downloading",
+    stages.VERIFY: "Verifying checksum",
+    stages.CONVERTER: "Fetching llama.cpp's converter",
+    stages.CONVERT: "Converting to GGUF",
+    stages.QUANTIZE: "Quantizing",
+    stages.LOAD: "Checking that llama.cpp loads it",
+    stages.CLEANUP: "Deleting intermediate files",
+}
+BYTE_STAGES = {stages.DOWNLOAD, stages.VERIFY, stages.CONVERT, stages.QUANTIZE}
+TEST_PROMPT = "Reply with one word: ready."
+
+
+class TerminalProgress:
+    """Shows ``progress(stage, done, total)`` on stderr: a rewritten line at a terminal, a few lines in a log.
+
+    At a terminal each stage's line is redrawn in place and kept once the stage completes. In a log (not a terminal)
+    a stage prints at its start and at each further quarter, so interleaved stages (download and verify of the files
+    of a snapshot) do not repeat themselves.
+    """
+
+    def __init__(self, stream: TextIO | None = None, min_interval_s: float = 0.2) -> None:
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty()
+        self.min_interval_s = min_interval_s
+        self._last_draw = 0.0
+        self._quarters: dict[str, int] = {}
+        self._line_open = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.interactive:
+            self._draw(stage, done, total)
+        else:
+            self._log(stage, done, total)
+
+    def _text(self, stage: str, done: int, total: int) -> str:
+        label = STAGE_LABELS.get(stage, stage)
+        if total <= 0:
+            return f"{label}..."
+        percent = min(100, done * 100 // total)
+        if stage in BYTE_STAGES:
+            return f"{label}: {percent:3d}% ({format_bytes(done)} of {format_bytes(total)})"
+        return f"{label}: {percent:3d}%"
+
+    def _draw(self, stage: str, done: int, total: int) -> None:
+        complete = total > 0 and done >= total
+        now = time.monotonic()
+        if not complete and now - self._last_draw < self.min_interval_s:
+            return
+        self._last_draw = now
+        self.stream.write("\r\033[K" + self._text(stage, done, total) + ("\n" if complete else ""))
+        self.stream.flush()
+        self._line_open = not complete
+
+    def _log(self, stage: str, done: int, total: int) -> None:
+        quarter = done * 4 // total if total > 0 else 0
+        if quarter > self._quarters.get(stage, -1):
+            self._quarters[stage] = quarter
+            print(self._text(stage, done, total), file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        if self._line_open:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._line_open = False
+
+
+@contextmanager
+def _cancellable(interrupted_message: str) -> Iterator[tuple[TerminalProgress, threading.Event]]:
+    """Progress on stderr; Ctrl-C becomes a clean `Cancelled` (the core has already tidied up by then)."""
+    bar = TerminalProgress()
+    cancel = threading.Event()
+    try:
+        yield bar, cancel
+    except KeyboardInterrupt:
+        cancel.set()
+        raise Cancelled(interrupted_message) from None
+    finally:
+        bar.finish()
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _print_licence(licence: Licence, what: str) -> None:
+    _say(f"Licence of {what}: {licence.name} ({licence.url}).")
+    _say(licence.summary)
+
+
+def _print_check(path: Path, check: ModelCheck) -> None:
+    for label, value in check.info.summary_rows():
+        print(f"  {label + ':':<18} {value}")
+    if check.loaded:
+        print(f"  {'llama.cpp loads:':<18} yes")
+    for warning in check.warnings:
+        _say(f"warning: {warning}")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Handlers
+
+
+def _list(args: argparse.Namespace) -> int:
+    folder = models_folder()
+    registered = registered_model()
+    files = local_model_files(folder)
+    print(f"Models folder: {folder}")
+    if not files:
+        print("  (no models yet: see `cloakroom model download` or `cloakroom model convert`)")
+    for path in files:
+        mark = "*" if registered is not None and path.resolve() == registered.resolve() else " "
+        print(f"{mark} {path.name:<44} {_describe_file(path)}")
+    if registered is not None and registered.resolve().parent != folder.resolve():
+        print(f"* {registered}  {_describe_file(registered)}")
+    if registered is None:
+        print("No model is registered (`cloakroom model use PATH`); only the rules detector runs.")
+    catalog = load_catalog()
+    print("\nKnown models (`cloakroom model convert --size SIZE`):")
+    for model in catalog.models:
+        size = model.expected_gguf_size(model.recommended_quantization)
+        print(
+            f"  {model.size:<5} {model.repo:<36} {model.recommended_quantization} ≈ {format_bytes(size or 0)}, "
+            f"needs ≥ {model.min_ram_gb:g} GB RAM, licence {model.licence.spdx}"
+        )
+    print(f"\nOfficial prompt: {_prompt_status()}")
+    if not args.no_hardware:
+        print(f"Recommended here: {_recommendation_line()}")
+    return 0
+
+
+def _describe_file(path: Path) -> str:
+    try:
+        info = inspect_gguf(path)
+    except InvalidModelFile as error:
+        return f"(unusable: {error})"
+    return f"{format_bytes(info.file_size):>9}  {info.architecture:<8} {info.quantization}"
+
+
+def _prompt_status() -> str:
+    from app.core.models.official_prompt import is_installed, official_prompt_path
+
+    if is_installed():
+        return f"installed and verified ({official_prompt_path()})"
+    return "not installed (`cloakroom model fetch-prompt`)"
+
+
+def _recommendation_line() -> str:
+    from app.core.models.hardware import detect_hardware, recommend
+
+    advice = recommend(detect_hardware(), load_catalog())
+    where = "on the GPU" if advice.use_gpu else "on the CPU"
+    return f"{advice.model.size} at {advice.quantization} {where} — {advice.reason}"
+
+
+def _model_path_or_registered(path: str | None) -> Path:
+    if path:
+        return Path(path).expanduser()
+    registered = registered_model()
+    if registered is None:
+        raise ConfigError("No model is registered; give a PATH or run `cloakroom model use PATH` first.")
+    return registered
+
+
+def _info(args: argparse.Namespace) -> int:
+    path = _model_path_or_registered(args.path)
+    check = validate_model_file(path, load=not args.no_load_check)
+    _print_check(path, check)
+    return 0
+
+
+def _use(args: argparse.Namespace) -> int:
+    check = register_model(args.path, load=not args.no_load_check)
+    for warning in check.warnings:
+        _say(f"warning: {warning}")
+    print(
+        f"Cloakroom now uses {Path(args.path).expanduser().resolve()} "
+        f"({check.info.architecture}, {check.info.quantization})."
+    )
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from app.core.models.download import download_gguf
+
+    with _cancellable("Download interrupted; what arrived is kept, so running the same command resumes.") as (
+        bar,
+        cancel,
+    ):
+        result = download_gguf(
+            args.repo,
+            args.file,
+            revision=args.revision,
+            expected_sha256=args.sha256,
+            load_check=not args.no_load_check,
+            progress=bar,
+            cancel=cancel,
+        )
+    for warning in result.check.warnings:
+        _say(f"warning: {warning}")
+    print(f"Downloaded {result.path} ({format_bytes(result.check.info.file_size)}, {result.check.info.quantization}).")
+    return _maybe_register(result.path, args.use)
+
+
+def _maybe_register(path: Path, use: bool) -> int:
+    if use:
+        register_model(path, load=False)  # just validated
+        print(f"Cloakroom now uses {path}.")
+    else:
+        print(f"To use it: cloakroom model use {path}")
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from app.core.models import convert
+
+    if args.clean:
+        removed = convert.remove_conversion_cache()
+        print("Removed the downloaded weights and intermediates." if removed else "There was nothing to remove.")
+        return 0
+    model = load_catalog().find(args.size)
+    _print_licence(model.licence, model.name)
+    converter = convert.install_converter_from_sdist(Path(args.sdist).expanduser()) if args.sdist else None
+    with _cancellable("Conversion interrupted; unfinished files were deleted (downloaded weights are kept).") as (
+        bar,
+        cancel,
+    ):
+        result = convert.convert_official_model(
+            model,
+            args.quant,
+            revision=args.revision,
+            converter=converter,
+            n_threads=args.threads or 0,
+            keep_download=args.keep_download,
+            progress=bar,
+            cancel=cancel,
+        )
+    print(f"Converted {model.repo} to {result.path} ({format_bytes(result.check.info.file_size)}).")
+    return _maybe_register(result.path, args.use)
+
+
+def _fetch_prompt(args: argparse.Namespace) -> int:
+    from app.core.models import official_prompt
+
+    spec = official_prompt.official_prompt_spec()
+    if official_prompt.is_installed(spec) and not args.force:
+        print(f"The official prompt is already installed and verified: {official_prompt.official_prompt_path()}")
+        return 0
+    _print_licence(spec.licence, "the official prompt")
+    with _cancellable("Cancelled; nothing was stored.") as (bar, cancel):
+        path = official_prompt.fetch_official_prompt(url=args.url, spec=spec, progress=bar, cancel=cancel)
+    print(f"Stored the verified official prompt at {path}. Choose it with the prompt profile 'official'.")
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    from app.core.models.runtime import load_model
+
+    settings = current_settings()
+    path = _model_path_or_registered(args.path)
+    started = time.perf_counter()
+    loaded = load_model(
+        path,
+        n_ctx=args.ctx or min(settings.n_ctx, 2048),
+        n_threads=args.threads or settings.n_threads,
+        n_gpu_layers=settings.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
+    )
+    load_seconds = time.perf_counter() - started
+    try:
+        if loaded.notice:
+            _say(f"note: {loaded.notice}")
+        _report_run(loaded, load_seconds, args.max_tokens)
+    finally:
+        loaded.close()
+    return 0
+
+
+def _report_run(loaded: object, load_seconds: float, max_tokens: int) -> None:
+    from app.core.models.runtime import LoadedModel
+
+    assert isinstance(loaded, LoadedModel)
+    started = time.perf_counter()
+    answer = loaded.llama.create_chat_completion(
+        messages=[{"role": "user", "content": TEST_PROMPT}], max_tokens=max_tokens, temperature=0.0
+    )
+    seconds = time.perf_counter() - started
+    tokens = int(answer["usage"]["completion_tokens"])
+    text = (answer["choices"][0]["message"].get("content") or "").strip().replace("\n", " ")
+    memory = loaded.memory()
+    print(f"Model:         {loaded.path}")
+    print(f"Device:        {loaded.device} (GPU layers: {'all' if loaded.n_gpu_layers < 0 else loaded.n_gpu_layers})")
+    print(f"Threads:       {loaded.n_threads} (batch {loaded.n_threads_batch}), context {loaded.n_ctx}")
+    print(f"Loaded in:     {load_seconds:.1f} s")
+    print(f"Answered:      {tokens} tokens in {seconds:.1f} s ({tokens / seconds if seconds else 0:.1f} tokens/s)")
+    print(f"Answer:        {text[:100]!r}")
+    print(
+        f"Memory:        weights {_size_or_dash(memory.weights_bytes)}, "
+        f"KV cache {_size_or_dash(memory.kv_cache_bytes)}, "
+        f"process {_size_or_dash(memory.process_bytes)}"
+    )
+
+
+def _size_or_dash(size: int | None) -> str:
+    return "—" if size is None else format_bytes(size)
+
+
+def _hardware(args: argparse.Namespace) -> int:
+    from app.core.models.hardware import detect_hardware, recommend
+
+    info = detect_hardware()
+    total, available = _size_or_dash(info.total_ram_bytes), _size_or_dash(info.available_ram_bytes)
+    print(f"RAM:            {total} total, {available} available")
+    cores = f"{info.physical_cores} physical ({info.logical_cores} logical), {info.free_physical_cores} free now"
+    print(f"CPU cores:      {cores}")
+    for gpu in info.gpus:
+        free = f", {format_bytes(gpu.free_bytes)} free" if gpu.free_bytes is not None else ""
+        print(f"GPU:            {gpu.name}, {format_bytes(gpu.total_bytes)}{free}")
+    print(
+        f"GPU offload:    {'supported by this llama.cpp build' if info.gpu_offload_supported else 'not in this build'}"
+    )
+    advice = recommend(info, load_catalog())
+    print(
+        f"Recommended:    {advice.model.size} ({advice.model.repo}) at {advice.quantization}, "
+        f"{'on the GPU' if advice.use_gpu else 'on the CPU'} — {advice.reason}"
+    )
+    for warning in advice.warnings:
+        _say(f"warning: {warning}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Parser
+
+
+def _add(
+    commands: argparse._SubParsersAction, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add this group's subcommands to the `cloakroom` parser."""
+    model = subparsers.add_parser("model", help="get, check and choose the detector model")
+    model.set_defaults(handler=lambda _args: model.print_help() or 2)
+    commands = model.add_subparsers(dest="model_command", metavar="ACTION")
+
+    listing = _add(commands, "list", "list local and known models, the registered one marked *", _list)
+    listing.add_argument("--no-hardware", action="store_true", help="skip the hardware recommendation")
+
+    info = _add(commands, "info", "check a GGUF file and show its metadata (default: the registered model)", _info)
+    info.add_argument("path", nargs="?", metavar="PATH")
+    info.add_argument("--no-load-check", action="store_true", help="read the header only; do not load it")
+
+    use = _add(commands, "use", "check a GGUF file and make it the model Cloakroom uses", _use)
+    use.add_argument("path", metavar="PATH")
+    use.add_argument("--no-load-check", action="store_true", help="read the header only; do not load it")
+
+    download = _add(commands, "download", "download a GGUF file from a Hugging Face repository", _download)
+    download.add_argument("repo", metavar="REPO", help="repository id, e.g. someone/MemPrivacy-4B-RL-GGUF")
+    download.add_argument("file", metavar="FILE", help="file name in the repository, e.g. model-Q4_K_M.gguf")
+    download.add_argument("--revision", default="main", help="branch, tag or commit (default: main)")
+    download.add_argument("--sha256", metavar="HEX", help="also require this SHA-256")
+    download.add_argument("--use", action="store_true", help="register it once downloaded")
+    download.add_argument("--no-load-check", action="store_true", help="check the header only")
+
+    convert = _add(commands, "convert", "download the official weights and convert them to a GGUF here", _convert)
+    convert.add_argument("--size", default="4b", help="4b (default) or 1.7b for machines with less memory")
+    convert.add_argument(
+        "--quant",
+        default=None,
+        type=str.upper,
+        choices=list(QUANTIZATIONS),
+        help="quantization (default: the catalog's recommendation, Q4_K_M)",
+    )
+    convert.add_argument("--revision", default="main", help="branch, tag or commit of the weights (default: main)")
+    convert.add_argument("--sdist", metavar="FILE", help="a llama-cpp-python source archive to take the converter from")
+    convert.add_argument("--threads", type=int, default=0, help="threads for converting and quantizing (default: all)")
+    convert.add_argument("--keep-download", action="store_true", help="keep the downloaded weights afterwards")
+    convert.add_argument("--use", action="store_true", help="register the result")
+    convert.add_argument("--clean", action="store_true", help="only delete weights kept from an unfinished conversion")
+
+    fetch = _add(commands, "fetch-prompt", "download the official prompt template and verify it", _fetch_prompt)
+    fetch.add_argument("--url", help="fetch from this address instead (still verified against the known file)")
+    fetch.add_argument("--force", action="store_true", help="fetch again even if a verified copy is installed")
+
+    test = _add(commands, "test", "load a model as the app would, let it answer once, show speed and memory", _test)
+    test.add_argument("path", nargs="?", metavar="PATH")
+    test.add_argument("--gpu-layers", type=int, help="layers on the GPU (-1 all, 0 none; default: the setting)")
+    test.add_argument("--threads", type=int, help="threads (default: the setting, else the free physical cores)")
+    test.add_argument("--ctx", type=int, help="context length (default: the setting, at most 2048 here)")
+    test.add_argument("--max-tokens", type=int, default=16, help="answer length (default 16)")
+
+    _add(commands, "hardware", "show memory, cores and GPUs, and the model this machine suits", _hardware)

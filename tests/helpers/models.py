@@ -108,6 +108,8 @@ TINY_QWEN3 = Qwen3Shape(n_layers=2, n_embd=64, n_head=4, n_head_kv=2, head_dim=1
 QWEN3_0_6B = Qwen3Shape(n_layers=28, n_embd=1024, n_head=16, n_head_kv=8, head_dim=128, n_ff=3072)
 QWEN3_1_7B = Qwen3Shape(n_layers=28, n_embd=2048, n_head=16, n_head_kv=8, head_dim=128, n_ff=6144)
 QWEN3_4B = Qwen3Shape(n_layers=36, n_embd=2560, n_head=32, n_head_kv=8, head_dim=128, n_ff=9728)
+# Wide enough that every matrix row is a multiple of 256, so K-quants (Q4_K_M) really apply instead of falling back.
+QUANTIZABLE_QWEN3 = Qwen3Shape(n_layers=2, n_embd=256, n_head=4, n_head_kv=2, head_dim=64, n_ff=512)
 
 
 class TestAssetError(RuntimeError):
@@ -361,7 +363,7 @@ def tiny_qwen3_path() -> Path:
 
 def prepare() -> list[Path]:
     """Fetch and build every test model (idempotent); the project's test setup calls this before pytest."""
-    return [smollm2_path(), tiny_qwen3_path()]
+    return [smollm2_path(), tiny_qwen3_path(), random_qwen3_path(QUANTIZABLE_QWEN3)]
 
 
 # ---------------------------------------------------------------------------------------------------------------------
