@@ -56,6 +56,8 @@ class CloakroomApp(QObject):
 
     @Slot()
     def quit(self) -> None:
+        if self._review is not None:
+            self._review.save_layout()
         self.worker.shutdown()
         if self.hotkeys is not None:
             self.hotkeys.unregister_all()
