@@ -12,7 +12,7 @@ APP_APT_PACKAGES=(
   libx11-6 fonts-noto-cjk xclip
 )
 # Tests also need a virtual X server with a real clipboard shared between programs.
-TEST_APT_PACKAGES=("${APP_APT_PACKAGES[@]}" xvfb xauth xdotool x11-utils dbus-daemon)
+TEST_APT_PACKAGES=("${APP_APT_PACKAGES[@]}" xvfb xauth xdotool x11-utils dbus-daemon binutils desktop-file-utils)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -7,7 +7,7 @@ cd "$REPO_ROOT"
 install_apt_packages "${TEST_APT_PACKAGES[@]}"
 ensure_venv
 say "Installing Cloakroom with its test dependencies"
-pip_install -e ".[test,eval]"
+pip_install -e ".[test,eval,build]"
 # The model-conversion tests need torch and transformers (the `convert` extra). Pin torch to the CPU build this kind
 # of machine keeps on local disk: an unpinned torch would pull a CUDA build of several GB. Where that build is not
 # available the conversion tests skip themselves with a message.
