@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.core.assembly import build_engine, configured_model_path, model_detector_factory, private_lists_of
@@ -96,10 +98,19 @@ def load_model_detector(args: argparse.Namespace, settings: Settings, store: Map
     return model_detector_factory(settings, path, profile=args.profile, user_name=user_name)()
 
 
-def build_cli_engine(args: argparse.Namespace, store: MappingStore) -> Engine:
+@contextmanager
+def cli_engine(args: argparse.Namespace, store: MappingStore) -> Iterator[Engine]:
+    """The engine the options ask for; its model is closed on the way out, before the interpreter shuts down (a
+    `Llama` left to the garbage collector at exit complains on stderr)."""
     settings = settings_for(args)
     min_level = Level.parse(args.min_level) if args.min_level else None
-    return build_engine(settings, store, model=load_model_detector(args, settings, store), min_level=min_level)
+    engine = build_engine(settings, store, model=load_model_detector(args, settings, store), min_level=min_level)
+    try:
+        yield engine
+    finally:
+        close = getattr(engine.model, "close", None)
+        if callable(close):
+            close()
 
 
 def read_source(source: str, args: argparse.Namespace) -> str:

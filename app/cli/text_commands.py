@@ -9,7 +9,7 @@ import sys
 from app.cli.common import (
     add_engine_options,
     add_vault_options,
-    build_cli_engine,
+    cli_engine,
     message,
     open_store,
     read_source,
@@ -62,10 +62,10 @@ def _human_line(finding: Finding) -> str:
 
 def run_detect(args: argparse.Namespace) -> int:
     store = _detect_store(args)
-    engine = build_cli_engine(args, store)
-    if args.jsonl:
-        return _detect_lines(engine)
-    findings = engine.detect(read_source(args.source, args))
+    with cli_engine(args, store) as engine:
+        if args.jsonl:
+            return _detect_lines(engine)
+        findings = engine.detect(read_source(args.source, args))
     if args.json:
         write_output(json.dumps([finding.to_json() for finding in findings], ensure_ascii=False, indent=2) + "\n")
     else:
@@ -95,8 +95,8 @@ def _detect_lines(engine) -> int:  # noqa: ANN001 - an Engine
 def run_mask(args: argparse.Namespace) -> int:
     text = read_source(args.source, args)
     store = open_store(args, settings_for(args))
-    engine = build_cli_engine(args, store)
-    result = engine.mask(text)  # every mapping is committed before this returns
+    with cli_engine(args, store) as engine:
+        result = engine.mask(text)  # every mapping is committed before this returns
     if args.clipboard:
         write_clipboard(result.text)
     else:

@@ -62,6 +62,9 @@ class Autostart(Protocol):
 
 def launch_command() -> list[str]:
     """The command line that starts this installation of Cloakroom."""
+    appimage = os.environ.get("APPIMAGE")
+    if appimage:  # inside an AppImage sys.executable lies in a temporary mount that is gone after exit
+        return [appimage]
     if getattr(sys, "frozen", False):  # PyInstaller and friends: the bundle's executable is the app
         return [sys.executable]
     script = _console_script_beside_interpreter()

@@ -144,3 +144,10 @@ def test_launch_command_in_a_virtualenv_is_the_console_script(monkeypatch: pytes
     (tmp_path / "cloakroom").unlink()
     monkeypatch.setattr(autostart.shutil, "which", lambda name: None)
     assert launch_command() == [str(tmp_path / "python"), "-m", "app"]
+
+
+def test_inside_an_appimage_the_appimage_itself_is_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.platform.autostart import launch_command
+
+    monkeypatch.setenv("APPIMAGE", "/home/dana/Apps/Cloakroom.AppImage")
+    assert launch_command() == ["/home/dana/Apps/Cloakroom.AppImage"]

@@ -96,6 +96,12 @@ def missing_packages() -> list[str]:
 
 
 def require_packages() -> None:
+    if getattr(sys, "frozen", False):
+        # The bundle's executable is Cloakroom itself, not a Python that can run pip or llama.cpp's converter.
+        raise MissingConversionTools(
+            "Converting needs a Python installation of Cloakroom (pip install 'cloakroom[convert]'); the packaged app "
+            "cannot convert. Convert there once, then choose the resulting GGUF file here."
+        )
     missing = missing_packages()
     if missing:
         raise MissingConversionTools(
