@@ -3,6 +3,8 @@ them to the controller."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -135,10 +137,20 @@ class CloakroomApp(QObject):
     def open_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog  # noqa: PLC0415
 
-        dialog = SettingsDialog(self.settings, self.store, self.hotkey_status())
-        dialog.setup_requested.connect(self.open_setup)
+        dialog = SettingsDialog(
+            self.settings,
+            self.store,
+            self.hotkey_status(),
+            loaded_model=lambda: getattr(self.model_slot.detector, "loaded", None),
+        )
+        dialog.setup_requested.connect(lambda: self._setup_from_settings(dialog))
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
+
+    def _setup_from_settings(self, dialog) -> None:  # noqa: ANN001 - a SettingsDialog
+        """Run the wizard from Settings, then show its result there, so pressing OK keeps the new model."""
+        self.open_setup()
+        dialog.model_path.setText(self.settings.model_path or "")
 
     @Slot()
     def open_setup(self) -> None:
@@ -147,6 +159,9 @@ class CloakroomApp(QObject):
         wizard = SetupWizard(self.settings)
         if wizard.exec():
             self.apply_settings(wizard.result_settings())
+        elif not self.settings.first_run_done:
+            # Closed without choosing: don't ask again at every start; the tray's "Set up the model…" stays.
+            self.apply_settings(dataclasses.replace(self.settings, first_run_done=True))
 
     def apply_settings(self, settings: Settings) -> None:
         """Save new settings and apply them: policy, hotkeys, and the model if its options changed."""

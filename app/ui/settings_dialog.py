@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -64,12 +66,15 @@ class SettingsDialog(QDialog):
         store: MappingStore,
         hotkey_problems: list[str] | None = None,
         parent: QWidget | None = None,
+        *,
+        loaded_model: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cloakroom settings"))
         self.setMinimumSize(640, 520)
         self._settings = settings
         self._store = store
+        self._loaded_model = loaded_model  # the app's running model, so the Model tab shows its real memory use
         self._hotkey_problems = hotkey_problems or []
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_tab(), self.tr("&General"))
@@ -181,6 +186,18 @@ class SettingsDialog(QDialog):
         path_label = QLabel(self.tr("Model &file:"))
         path_label.setBuddy(self.model_path)
         form.addRow(path_label, path_row)
+        from PySide6.QtWidgets import QGroupBox  # noqa: PLC0415 - the status box is this tab's alone
+
+        from app.ui.model_status import ModelStatus  # noqa: PLC0415 - loads llama.cpp only when the dialog opens
+
+        self.model_status = ModelStatus(self._settings, loaded_model=self._loaded_model)
+        self.model_status.set_settings_source(lambda: dataclasses.replace(
+            self._settings, n_gpu_layers=self.gpu_layers.value(), n_threads=self.threads.value() or None,
+            n_ctx=self.context.value(), prompt_profile=self.profile.currentData()))
+        self.model_path.textChanged.connect(self.model_status.set_model_path)
+        status_box = QGroupBox(self.tr("Current model"))
+        QVBoxLayout(status_box).addWidget(self.model_status)
+        form.addRow(status_box)
         self.profile = QComboBox()
         labels = {"cloakroom": self.tr("Cloakroom's own prompt"), "card": self.tr("Model card's short form"),
                   "official": self.tr("Official prompt (download it in setup)")}
@@ -189,6 +206,7 @@ class SettingsDialog(QDialog):
         self.profile.setCurrentIndex(max(0, self.profile.findData(self._settings.prompt_profile)))
         form.addRow(self.tr("&Prompt:"), self.profile)
         self.gpu_layers = self._spin(-1, 999, self._settings.n_gpu_layers, self.tr("all"))
+        self.gpu_layers.valueChanged.connect(self.model_status.refresh)
         form.addRow(self.tr("&GPU layers:"), self.gpu_layers)
         self.threads = self._spin(0, os.cpu_count() or 64, self._settings.n_threads or 0, self.tr("automatic"))
         form.addRow(self.tr("CPU &threads:"), self.threads)

@@ -1,0 +1,453 @@
+"""The setup assistant end to end with real parts: real GGUF files, llama.cpp, a fake hub on 127.0.0.1, real threads.
+
+The test run's detector is the real `ModelDetector` on the tiny random-weight qwen3 model. Such a model writes
+gibberish until its answer limit, so most tests steer it (`decoding.FixedAnswer`, made for random-weight stand-ins)
+to a known short answer; one test runs the app's own loader with a tiny answer limit and checks only that the page
+shows an outcome.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QTableWidget, QWizard
+from pytestqt.qtbot import QtBot
+
+from app.core.assembly import LoadedModelDetector
+from app.core.detectors.decoding import FixedAnswer
+from app.core.detectors.model import ModelDetector
+from app.core.models import convert as conversion
+from app.core.models import official_prompt
+from app.core.models.library import registered_model
+from app.core.models.runtime import load_model
+from app.core.paths import app_paths
+from app.core.settings import Settings
+from app.ui import model_status, setup_wizard
+from app.ui.background_job import BackgroundJob
+from app.ui.model_status import ModelStatus
+from app.ui.setup_wizard import PERMILLE, Page, SetupWizard, Source
+from tests.helpers.models import tiny_qwen3_gguf  # noqa: F401 - a fixture
+from tests.models.fake_hub import FakeHub, git_blob_id, serve
+
+REPO = "my-org/MemPrivacy-4B-RL-GGUF"
+FILENAME = "MemPrivacy-4B-RL-Q4_K_M.gguf"
+STEERED_ANSWER = (
+    '[{"original_text": "Dana Reyes", "privacy_type": "Real Name", "privacy_level": "PL2"}, '
+    '{"original_text": "dana.reyes@example.org", "privacy_type": "Email", "privacy_level": "PL2"}, '
+    '{"original_text": "482913", "privacy_type": "Verification Code", "privacy_level": "PL4"}]'
+)
+WAIT_MS = 60_000
+
+
+def steered_loader(settings: Settings, path: Path) -> Callable[[], LoadedModelDetector]:
+    """Loads the model as the app does (one thread here) and steers the random weights to a known answer."""
+
+    def load() -> LoadedModelDetector:
+        loaded = load_model(path, n_ctx=settings.n_ctx, n_threads=1, n_gpu_layers=0)
+        llama = loaded.llama
+        tokens = llama.tokenize(STEERED_ANSWER.encode(), add_bos=False, special=False)
+        steering = FixedAnswer(tokens, llama.token_eos())
+        return LoadedModelDetector(ModelDetector(llama, max_new_tokens=200, steering=steering), loaded)
+
+    return load
+
+
+@pytest.fixture(autouse=True)
+def no_job_outlives_its_test(qtbot: QtBot) -> Iterator[None]:
+    """A job still running after a test would report into the next one."""
+    yield
+    for job in list(BackgroundJob._running_jobs):
+        job.cancel()
+    qtbot.waitUntil(lambda: not BackgroundJob._running_jobs, timeout=WAIT_MS)
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    with serve() as fake:
+        monkeypatch.setenv("HF_ENDPOINT", fake.url)
+        yield fake
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(n_threads=1, n_ctx=2048, n_gpu_layers=0)
+
+
+def open_wizard(qtbot: QtBot, settings: Settings, **options: object) -> SetupWizard:
+    wizard = SetupWizard(settings, **options)  # type: ignore[arg-type]
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+def go_to_source(wizard: SetupWizard, source: Source) -> None:
+    wizard.next()  # licence
+    wizard.next()  # source
+    wizard.source_page.buttons[source].setChecked(True)
+    wizard.next()
+
+
+def next_enabled(wizard: SetupWizard) -> bool:
+    return wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def back_enabled(wizard: SetupWizard) -> bool:
+    return wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+
+
+def files_under(folder: Path) -> list[str]:
+    if not folder.exists():
+        return []
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
+def table_rows(table: QTableWidget) -> list[tuple[str, ...]]:
+    return [tuple(table.item(row, column).text() for column in range(table.columnCount()))
+            for row in range(table.rowCount())]
+
+
+# --- skipping ------------------------------------------------------------------------------------------------------
+
+
+def test_skipping_finishes_with_first_run_done_and_no_model(qtbot: QtBot, settings: Settings) -> None:
+    wizard = open_wizard(qtbot, settings)
+    assert "rules only" in wizard.welcome_page.skip_button.text()
+    wizard.welcome_page.skip_button.click()
+    assert wizard.currentId() == Page.DONE
+    assert "Settings → Model" in wizard.done_page.summary.text()
+    wizard.back()
+    assert wizard.currentId() == Page.WELCOME and not wizard.skipped  # changed their mind: the normal way again
+    wizard.next()
+    assert wizard.currentId() == Page.LICENCE
+    wizard.back()
+    wizard.skip()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    result = wizard.result_settings()
+    assert result.first_run_done is True and result.model_path is None
+    assert registered_model() is None
+
+
+def test_skipping_keeps_a_model_already_set(qtbot: QtBot, settings: Settings) -> None:
+    wizard = open_wizard(qtbot, dataclasses.replace(settings, model_path="/models/mine.gguf"))
+    assert "mine.gguf" in wizard.welcome_page.skip_button.text()
+    wizard.skip()
+    result = wizard.result_settings()
+    assert result.model_path == "/models/mine.gguf" and result.first_run_done
+
+
+# --- a file the person has -----------------------------------------------------------------------------------------
+
+
+def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811 - the fixture
+) -> None:
+    wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
+    go_to_source(wizard, Source.FILE)
+    page = wizard.file_page
+    assert not next_enabled(wizard)
+    page.choose(str(tiny_qwen3_gguf))
+    assert page.checking and not next_enabled(wizard)
+    qtbot.waitUntil(lambda: not page.checking, timeout=WAIT_MS)
+    assert page.status.kind == "success"
+    metadata = dict(table_rows(page.metadata))
+    assert metadata["Architecture"] == "qwen3" and metadata["Layers"] == "2"
+    assert not page.warnings.isVisible()  # qwen3 with a chat template: nothing to warn about
+    assert next_enabled(wizard)
+
+    wizard.next()
+    test_page = wizard.test_page
+    assert wizard.currentId() == Page.TEST
+    qtbot.waitUntil(lambda: test_page.outcome != "", timeout=WAIT_MS)
+    assert test_page.outcome == "found"
+    assert table_rows(test_page.findings) == [
+        ("Dana Reyes", "Real Name", "PL2"),
+        ("dana.reyes@example.org", "Email", "PL2"),
+        ("482913", "Verification Code", "PL4"),
+    ]
+    assert "3 item(s)" in test_page.status.text() and "CPU" in test_page.facts.text()
+
+    wizard.next()
+    assert tiny_qwen3_gguf.name in wizard.done_page.summary.text()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    result = wizard.result_settings()
+    assert result.model_path == str(tiny_qwen3_gguf.resolve())
+    assert result.first_run_done and result.use_model
+    assert files_under(app_paths().models) == []  # a file of the person's own is used where it is, not copied
+
+
+def test_the_apps_own_loader_runs_the_test_and_the_page_shows_its_outcome(
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Unsteered, random weights ramble: with a tiny answer limit that is a cut-off answer, shown as such."""
+    monkeypatch.setattr(model_status, "TRIAL_MAX_NEW_TOKENS", 4)
+    wizard = open_wizard(qtbot, settings)
+    go_to_source(wizard, Source.FILE)
+    wizard.file_page.choose(str(tiny_qwen3_gguf))
+    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
+    wizard.next()
+    page = wizard.test_page
+    qtbot.waitUntil(lambda: page.outcome != "", timeout=WAIT_MS)
+    assert page.outcome in ("failed", "nothing")  # a random-weight model finds nothing meaningful
+    assert page.findings.rowCount() == 0
+    assert page.advice.kind in ("error", "warning") and "MemPrivacy" in page.advice.text()
+    assert "Ran on CPU" in page.facts.text()  # where it ran and its memory are shown all the same
+    assert next_enabled(wizard)  # the file passed its checks; the test only demonstrates
+
+
+@pytest.mark.parametrize("damage", ["web page", "truncated"])
+def test_a_broken_file_is_refused_clearly_and_nothing_is_registered(
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, tmp_path: Path, damage: str  # noqa: F811
+) -> None:
+    broken = tmp_path / "model.gguf"
+    if damage == "web page":
+        broken.write_bytes(b"<!DOCTYPE html><html><body>Repository not found</body></html>")
+    else:
+        data = tiny_qwen3_gguf.read_bytes()
+        broken.write_bytes(data[: len(data) * 2 // 3])
+    wizard = open_wizard(qtbot, settings)
+    go_to_source(wizard, Source.FILE)
+    page = wizard.file_page
+    page.choose(str(broken))
+    qtbot.waitUntil(lambda: not page.checking, timeout=WAIT_MS)
+    assert page.status.kind == "error"
+    assert "model.gguf" in page.status.text() and "Choose another file" in page.status.text()
+    assert not page.metadata.isVisible()
+    assert not next_enabled(wizard) and page.checked is None
+    wizard.reject()
+    assert wizard.result_settings().model_path is None
+    assert registered_model() is None
+
+
+# --- a download ----------------------------------------------------------------------------------------------------
+
+
+def start_download(qtbot: QtBot, wizard: SetupWizard) -> list[int]:
+    """Fill in the download page, press Download; return the bar's values as they come."""
+    go_to_source(wizard, Source.DOWNLOAD)
+    page = wizard.download_page
+    assert not next_enabled(wizard)
+    page.repo.setText(REPO)
+    page.filename.setText(FILENAME)
+    assert next_enabled(wizard)
+    assert wizard.button(QWizard.WizardButton.NextButton).text().replace("&", "") == "Download"
+    values: list[int] = []
+    wizard.progress_page.bar.valueChanged.connect(values.append)
+    wizard.next()
+    assert wizard.currentId() == Page.PROGRESS
+    return values
+
+
+def test_a_download_shows_its_progress_is_verified_and_becomes_the_model(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes())
+    wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
+    values = start_download(qtbot, wizard)
+    page = wizard.progress_page
+    assert page.running and not back_enabled(wizard) and not next_enabled(wizard)
+    qtbot.waitUntil(lambda: not page.running, timeout=WAIT_MS)
+    assert page.message.kind == "success", page.message.text()
+    assert PERMILLE in values
+    assert [page.stage_list.state_of(stage) for stage in ("download", "verify", "load")] == ["done"] * 3
+    assert files_under(app_paths().models) == [FILENAME]  # no .part left beside it
+    assert next_enabled(wizard) and not back_enabled(wizard)  # done: no going back to download it again
+
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.test_page.outcome != "", timeout=WAIT_MS)
+    assert wizard.test_page.findings.rowCount() == 3
+    wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.result_settings().model_path == str((app_paths().models / FILENAME).resolve())
+
+
+def endless(hub: FakeHub, data: bytes) -> None:
+    """Announce more bytes than are served: the client keeps resuming and never finishes — until it is stopped."""
+    hub.add(REPO, FILENAME, data, advertise_size=len(data) * 3)
+
+
+def test_stopping_a_download_midway_leaves_nothing_in_the_models_folder(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    endless(hub, tiny_qwen3_gguf.read_bytes())
+    wizard = open_wizard(qtbot, settings)
+    values = start_download(qtbot, wizard)
+    page = wizard.progress_page
+    qtbot.waitUntil(lambda: any(0 < value < PERMILLE for value in values), timeout=WAIT_MS)
+    assert "of 76.6 MB" in page.detail.text()
+    page.stop_button.click()
+    qtbot.waitUntil(lambda: not page.running, timeout=WAIT_MS)
+    assert page.message.kind == "info" and "Stopped" in page.message.text()
+    assert files_under(app_paths().models) == []
+    assert page.retry_button.isVisible() and not next_enabled(wizard) and back_enabled(wizard)
+    wizard.back()
+    assert wizard.currentId() == Page.DOWNLOAD
+
+
+def test_cancelling_the_assistant_during_a_download_stops_it_then_closes(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    endless(hub, tiny_qwen3_gguf.read_bytes())
+    wizard = open_wizard(qtbot, settings)
+    values = start_download(qtbot, wizard)
+    qtbot.waitUntil(lambda: any(0 < value < PERMILLE for value in values), timeout=WAIT_MS)
+    wizard.reject()
+    assert wizard.isVisible()  # it waits for the job to wind down…
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT_MS)  # …then closes
+    assert wizard.result() == QWizard.DialogCode.Rejected
+    assert files_under(app_paths().models) == []
+
+
+def test_a_checksum_mismatch_is_an_error_with_a_way_forward(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes(), advertise_sha256="0" * 64)
+    wizard = open_wizard(qtbot, settings)
+    start_download(qtbot, wizard)
+    page = wizard.progress_page
+    qtbot.waitUntil(lambda: not page.running, timeout=WAIT_MS)
+    assert page.message.kind == "error" and "SHA-256" in page.message.text()
+    assert page.stage_list.state_of("download") == "done" and page.stage_list.state_of("verify") == "active"
+    assert files_under(app_paths().models) == []
+    assert page.retry_button.isVisible() and back_enabled(wizard) and not next_enabled(wizard)
+    assert wizard.result_settings().model_path is None
+
+
+# --- converting ----------------------------------------------------------------------------------------------------
+
+
+def test_convert_is_offered_only_with_its_packages_and_says_what_to_install(
+    qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conversion, "missing_packages", lambda: ["torch", "transformers"])
+    wizard = open_wizard(qtbot, settings)
+    wizard.next()
+    wizard.next()
+    page = wizard.source_page
+    assert not page.buttons[Source.CONVERT].isEnabled()
+    assert page.buttons[Source.FILE].isChecked()
+    reason = page.convert_reason.text()
+    assert "torch, transformers" in reason and "pip install 'cloakroom[convert]'" in reason
+
+    monkeypatch.setattr(conversion, "missing_packages", list)
+    wizard.back()
+    wizard.next()
+    assert page.buttons[Source.CONVERT].isEnabled() and not page.convert_reason.isVisible()
+    page.buttons[Source.CONVERT].setChecked(True)
+    wizard.next()
+    assert wizard.currentId() == Page.CONVERT
+    assert wizard.convert_page.request().quantization == "Q4_K_M"
+    assert "IAAR-Shanghai/MemPrivacy-" in wizard.convert_page.summary.text()
+
+
+# --- the official prompt -------------------------------------------------------------------------------------------
+
+
+def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    published = b"Stand-in for the authors' template: {real_name} {input_dialogue_content}\n"
+    spec = dataclasses.replace(
+        official_prompt.official_prompt_spec(), url=f"{hub.url}/raw/extract_privacy.txt", size=len(published),
+        git_blob_id=git_blob_id(published), sha256=hashlib.sha256(published).hexdigest())
+    monkeypatch.setattr(official_prompt, "official_prompt_spec", lambda variant="repository": spec)
+    hub.raw["extract_privacy.txt"] = published.replace(b"template", b"tampered")
+    wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
+    go_to_source(wizard, Source.FILE)
+    wizard.file_page.choose(str(tiny_qwen3_gguf))
+    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
+    wizard.next()
+    page = wizard.test_page
+    page.prompt_button.click()
+    qtbot.waitUntil(lambda: page.prompt_status.kind == "error", timeout=WAIT_MS)
+    assert "not stored" in page.prompt_status.text() and not official_prompt.official_prompt_path().exists()
+
+    hub.raw["extract_privacy.txt"] = published
+    page.prompt_button.click()
+    qtbot.waitUntil(lambda: page.prompt_status.kind == "success", timeout=WAIT_MS)
+    assert official_prompt.official_prompt_path().read_bytes() == published
+    assert not page.prompt_button.isEnabled()  # installed: nothing more to fetch
+
+
+# --- the model status widget ---------------------------------------------------------------------------------------
+
+
+def test_model_status_shows_the_file_and_a_test_measures_it(
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    status = ModelStatus(settings, trial_loader=steered_loader)
+    qtbot.addWidget(status)
+    assert "rules" in status.file_label.text() and not status.test_button.isEnabled()
+    status.set_model_path(str(tiny_qwen3_gguf))
+    assert status.file_label.text() == tiny_qwen3_gguf.name
+    assert "qwen3" in status.details_label.text() and "MB" in status.details_label.text()
+    assert "CPU" in status.device_label.text()  # GPU layers 0 in these settings
+    assert status.memory_label.text() == "not loaded now"
+    status.test_button.click()
+    assert status.test_running
+    qtbot.waitUntil(lambda: not status.test_running, timeout=WAIT_MS)
+    assert "3 item(s)" in status.test_result.text()
+    assert "weights" in status.memory_label.text() and "measured during the test" in status.memory_label.text()
+
+
+def test_model_status_shows_the_apps_loaded_model(
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    loaded = load_model(tiny_qwen3_gguf, n_ctx=512, n_threads=1, n_gpu_layers=0)
+    try:
+        status = ModelStatus(dataclasses.replace(settings, model_path=str(tiny_qwen3_gguf)),
+                             loaded_model=lambda: loaded)
+        qtbot.addWidget(status)
+        assert status.device_label.text().startswith("CPU")
+        assert "weights" in status.memory_label.text() and "context cache" in status.memory_label.text()
+        status.set_model_path(str(tiny_qwen3_gguf.with_name("another.gguf")))
+        assert "Cannot use it" in status.details_label.text() and not status.test_button.isEnabled()
+    finally:
+        loaded.close()
+
+
+def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The real pipeline (fake hub, llama.cpp's converter from the sdist), stopped while the converter runs."""
+    for name in conversion.REQUIRED_PACKAGES:
+        pytest.importorskip(name, reason="conversion needs the optional cloakroom[convert] packages")
+    from tests.helpers.models import TestAssetError, fetch_sdist
+    from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
+
+    try:
+        converter = conversion.install_converter_from_sdist(fetch_sdist(), tmp_path / "llama.cpp")
+    except TestAssetError as error:
+        pytest.fail(str(error), pytrace=False)
+    monkeypatch.setenv(conversion.CONVERTER_VARIABLE, str(converter.root))
+    checkpoint = write_tiny_qwen3_checkpoint(tmp_path / "checkpoint")
+    for path in sorted(checkpoint.iterdir()):
+        hub.add("test-org/MemPrivacy-tiny-RL", path.name, path.read_bytes(), lfs=path.suffix == ".safetensors")
+    weights = sum(path.stat().st_size for path in checkpoint.iterdir())
+    real = setup_wizard.load_catalog()
+    tiny = tuple(dataclasses.replace(model, repo="test-org/MemPrivacy-tiny-RL", weights_bytes=weights,
+                                     gguf_sizes={"BF16": weights, "Q8_0": weights // 2}) for model in real.models)
+    monkeypatch.setattr(setup_wizard, "load_catalog", lambda: dataclasses.replace(real, models=tiny))
+
+    wizard = open_wizard(qtbot, settings)
+    go_to_source(wizard, Source.CONVERT)
+    page = wizard.convert_page
+    page.quantization.setCurrentIndex(page.quantization.findData("Q8_0"))
+    assert "test-org/MemPrivacy-tiny-RL" in page.summary.text()
+    wizard.next()
+    progress = wizard.progress_page
+    assert progress.stage_list.state_of("check") in ("active", "done")
+    qtbot.waitUntil(lambda: progress.stage_list.state_of("convert") == "active", timeout=WAIT_MS)
+    assert progress.stage_list.state_of("download") == "done"
+    progress.stop_button.click()
+    qtbot.waitUntil(lambda: not progress.running, timeout=WAIT_MS)
+    assert progress.message.kind == "info"
+    assert files_under(app_paths().models) == []
+    assert files_under(app_paths().cache / "conversion") == []  # the weights too: keeping them was not asked for
