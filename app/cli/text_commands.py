@@ -97,12 +97,7 @@ def run_mask(args: argparse.Namespace) -> int:
     store = open_store(args, settings_for(args))
     with cli_engine(args, store) as engine:
         result = engine.mask(text)  # every mapping is committed before this returns
-    if args.clipboard:
-        write_clipboard(result.text)
-    else:
-        write_output(result.text)
-    message(result.summary())
-    return 0
+    return _deliver(result.text, result.summary(), args)
 
 
 def run_unmask(args: argparse.Namespace) -> int:
@@ -112,9 +107,14 @@ def run_unmask(args: argparse.Namespace) -> int:
     from app.core.text_input import check_text  # noqa: PLC0415
 
     result = unmask_text(check_text(text), store)
+    return _deliver(result.text, result.summary(), args)
+
+
+def _deliver(text: str, summary: str, args: argparse.Namespace) -> int:
+    """The result to the clipboard (with --clipboard) or stdout; the summary (counts only) to stderr."""
     if args.clipboard:
-        write_clipboard(result.text)
+        write_clipboard(text)
     else:
-        write_output(result.text)
-    message(result.summary())
+        write_output(text)
+    message(summary)
     return 0

@@ -17,7 +17,7 @@ import pytest
 from app.core.vault import ScryptParams, Vault, open_vault
 from app.core.vault.files import vault_files
 from tests.conftest import REPO_ROOT
-from tests.helpers.keyring_backends import FILE_KEYCHAIN_NAME, KEYCHAIN_FILE_ENV, FileKeychain, MemoryKeyring
+from tests.helpers.keyring_backends import FILE_KEYCHAIN_NAME, KEYCHAIN_FILE_ENV, FileKeychain
 
 # Real scrypt, at a cost that keeps tests quick; the default parameters are exercised by the benchmark.
 FAST_SCRYPT = ScryptParams(n=2**10, r=8, p=1)
@@ -28,16 +28,6 @@ WORKER = "tests.vault.vault_worker"
 def no_passphrase_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("CLOAKROOM_PASSPHRASE", "CLOAKROOM_NEW_PASSPHRASE", "PYTHON_KEYRING_BACKEND"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Every vault test starts with an empty, secure in-memory keyring (never the machine's own keychain)."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
