@@ -56,6 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cloakroom: interrupted; nothing was changed.", file=sys.stderr)
         return 130
+    except OSError as error:
+        # A file, folder or pipe the command needed failed in a way no layer below explained: say which, in one
+        # line. A traceback would name nothing the person can act on.
+        print(f"cloakroom: {_describe_os_error(error)}", file=sys.stderr)
+        return 1
+
+
+def _describe_os_error(error: OSError) -> str:
+    """The operating system's reason and the file it concerns (a path, never the text being processed)."""
+    reason = error.strerror or type(error).__name__
+    return f"{reason}: {error.filename}." if error.filename else f"{reason}."
 
 
 def _run_app(args: argparse.Namespace) -> int:

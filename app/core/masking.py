@@ -5,7 +5,8 @@ Masking guarantees, for any text and any findings:
 - every other occurrence of a masked value is masked too, not only the one a detector reported: at word boundaries
   ("Ann" is not masked inside "Annual"), and for PL4 secrets anywhere, since part of a word that holds a secret
   still shows the secret;
-- placeholder-like tokens already in the input are left as they are, and no new placeholder takes their number;
+- placeholder-like tokens already in the input are left as they are — delimited ones (``<X_1>``, ``[X_1]``) always,
+  bare ones (``X_1``) when the store issued them — and no new placeholder takes their number;
 - every mapping is committed to the store before the masked text exists.
 """
 
@@ -14,11 +15,11 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from app.core.findings import Finding
-from app.core.locate import find_exact
-from app.core.placeholders import PlaceholderToken, find_placeholder_tokens, normalize_value
+from app.core.findings import Finding, finding_at
+from app.core.locate import find_exact_all
+from app.core.placeholders import PlaceholderToken, TokenForm, find_placeholder_tokens, normalize_value
 from app.core.resolve import resolve
 from app.core.store import Mapping, MappingStore, PlaceholderRequest
 from app.core.taxonomy import Level
@@ -103,10 +104,37 @@ def _every_occurrence(text: str, findings: Iterable[Finding]) -> list[Finding]:
         known = strongest_by_value.get(finding.text)
         if known is None or finding.level > known.level:
             strongest_by_value[finding.text] = finding
-    for value, finding in strongest_by_value.items():
-        for start, end in find_exact(text, value, whole_words=finding.level < Level.PL4):
+    whole_words = {value: finding.level < Level.PL4 for value, finding in strongest_by_value.items()}
+    for value, spans in find_exact_all(text, whole_words).items():
+        finding = strongest_by_value[value]
+        for start, end in spans:
             expanded.append(Finding(start, end, value, finding.type, finding.level, finding.detector))
     return expanded
+
+
+def _cut_around_tokens(text: str, findings: Iterable[Finding], tokens: Sequence[PlaceholderToken]) -> list[Finding]:
+    """The parts of each finding outside the placeholder-like tokens it overlaps.
+
+    A token must survive unchanged, but what a finding holds beside it is still private: a password glued to a
+    placeholder (``hunter2<Key_1>``) dropped whole would stay visible.
+    """
+    token_starts = [token.start for token in tokens]
+    parts: list[Finding] = []
+    for finding in findings:
+        index = max(bisect.bisect_right(token_starts, finding.start) - 1, 0)
+        position = finding.start
+        while index < len(tokens) and tokens[index].start < finding.end:
+            token = tokens[index]
+            if token.end > position:
+                if token.start > position:
+                    parts.append(finding_at(text, position, token.start, finding.type, finding.level, finding.detector))
+                position = token.end
+            index += 1
+        if position == finding.start:
+            parts.append(finding)
+        elif position < finding.end:
+            parts.append(finding_at(text, position, finding.end, finding.type, finding.level, finding.detector))
+    return parts
 
 
 def _outside_tokens(findings: Sequence[Finding], tokens: Sequence[PlaceholderToken]) -> list[Finding]:
@@ -132,13 +160,37 @@ def _splice(text: str, spans: Sequence[Finding], replacements: Sequence[str]) ->
     return "".join(pieces)
 
 
-def spans_to_mask(text: str, findings: Iterable[Finding]) -> list[Finding]:
-    """The non-overlapping spans that masking ``findings`` replaces (before any placeholder is assigned)."""
+def protected_tokens(text: str, store: MappingStore | None = None) -> list[PlaceholderToken]:
+    """The placeholder-like tokens of ``text`` that masking must leave intact.
+
+    Delimited tokens (``<Email_1>``, ``[Email_1]``) always. A bare ``word_123`` only when ``store`` issued that
+    placeholder: otherwise it is as likely a password (``Summer_2024``), a user name or the start of an e-mail
+    address (``john_smith_42@…``), and a finding over it must be masked, not dropped with its value left visible.
+    """
     tokens = find_placeholder_tokens(text)
-    candidates = [finding for finding in _every_occurrence(text, findings) if finding.text.strip()]
-    # Drop what touches an existing placeholder before merging: merging first could fold a harmless finding into
-    # one that touches a placeholder, and dropping that merged span would leave the harmless one's value visible.
-    return resolve(text, _outside_tokens(candidates, tokens))
+    bare_keys = {token.key for token in tokens if token.form is TokenForm.BARE}
+    issued = store.lookup(bare_keys) if bare_keys and store is not None else {}
+    return [token for token in tokens if token.form is not TokenForm.BARE or token.key in issued]
+
+
+def spans_to_mask(text: str, findings: Iterable[Finding], store: MappingStore | None = None) -> list[Finding]:
+    """The non-overlapping spans that masking ``findings`` replaces (before any placeholder is assigned)."""
+    tokens = protected_tokens(text, store)
+    parts = _cut_around_tokens(text, findings, tokens)
+    trimmed = [_without_edge_whitespace(part) for part in parts if part.text.strip()]
+    # Other occurrences of a value that overlap a token are not that value standing alone: drop them. Both steps come
+    # before merging: merging first could fold a harmless finding into one that touches a placeholder.
+    return resolve(text, _outside_tokens(_every_occurrence(text, trimmed), tokens))
+
+
+def _without_edge_whitespace(finding: Finding) -> Finding:
+    """The finding without whitespace at its ends. Values are identified after `normalize_value`, which trims them:
+    a span ending in a space would share its placeholder with the bare value and lose that space when restored."""
+    stripped = finding.text.strip()
+    if stripped == finding.text:
+        return finding
+    start = finding.start + finding.text.index(stripped)
+    return replace(finding, start=start, end=start + len(stripped), text=stripped)
 
 
 def mask_text(text: str, findings: Iterable[Finding], store: MappingStore, *, preview: bool = False) -> MaskResult:
@@ -146,7 +198,7 @@ def mask_text(text: str, findings: Iterable[Finding], store: MappingStore, *, pr
 
     With ``preview`` the store is only read: the result shows the placeholders a real mask would use now.
     """
-    spans = spans_to_mask(text, findings)
+    spans = spans_to_mask(text, findings, store)
     if not spans:
         return MaskResult(text=text, replacements=())
     skeleton = _splice(text, spans, [_PLACEHOLDER_STAND_IN] * len(spans))

@@ -14,9 +14,15 @@ from enum import Enum
 
 from app.core.taxonomy import is_known_type, placeholder_type_name, type_key
 
+# An underscore followed by a digit inside a type name ("Top_10_Secrets", "Token_7", "Type_2FA_Code").
+_DIGIT_AFTER_SEPARATOR = re.compile(r"_(?=[0-9])")
+
 
 def format_placeholder(type_name: str, number: int) -> str:
-    return f"<{placeholder_type_name(type_name)}_{number}>"
+    """``<Type_Words_N>``, every type word starting with a letter: a digit is glued to the word before it
+    (``Top 10 Secrets`` → ``<Top10_Secrets_1>``). `find_placeholder_tokens` reads type words that start with a letter,
+    and a placeholder it could not read would never be restored. The key (`placeholder_key`) is unchanged by this."""
+    return f"<{_DIGIT_AFTER_SEPARATOR.sub('', placeholder_type_name(type_name))}_{number}>"
 
 
 def placeholder_key(type_name: str, number: int) -> str:

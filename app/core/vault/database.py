@@ -111,6 +111,23 @@ def error_name(error: BaseException) -> str:
     return str(getattr(error, "sqlite_errorname", "") or type(error).__name__)
 
 
+# What an SQLite error about the file system means for the person, so the message says what to fix.
+_FILE_SYSTEM_REASONS = {
+    "SQLITE_READONLY": "the data folder or the vault file is read-only",
+    "SQLITE_CANTOPEN": "the data folder is not writable, or the file cannot be opened",
+    "SQLITE_PERM": "the data folder or the vault file is not writable",
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_IOERR": "the disk could not be written: it may be full, or a file-size limit was reached",
+}
+
+
+def failure_reason(error: BaseException) -> str:
+    """SQLite's error name, with what it means when it is about the disk or the folder (never SQLite's text)."""
+    name = error_name(error)
+    reason = _FILE_SYSTEM_REASONS.get(name)
+    return f"{name}: {reason}" if reason else name
+
+
 def is_unreadable(error: BaseException) -> bool:
     """SQLCipher's answer to a wrong key and to a damaged file alike."""
     return error_name(error) in {"SQLITE_NOTADB", "SQLITE_CORRUPT"} or "not a database" in str(error)
@@ -210,7 +227,7 @@ class Vault(MappingStore):
             if self._key_changed_elsewhere():
                 return VaultLockedError("Another Cloakroom process changed the vault's key; open the vault again.")
             return corrupt_error(self.path)
-        return VaultError(f"Could not {what} ({error_name(error)}).")
+        return VaultError(f"Could not {what} ({failure_reason(error)}).")
 
     def _key_changed_elsewhere(self) -> bool:
         try:

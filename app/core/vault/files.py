@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.core.errors import VaultError
 from app.core.vault.keys import KEYINFO_SUFFIX
 
 # SQLite's companions of a database file: the write-ahead log, its shared-memory index, a rollback journal.
@@ -32,9 +33,15 @@ def vault_lock(vault_path: Path) -> Iterator[None]:
 
     Only opening, creating and changing keys take it; ordinary reads and writes rely on SQLite's own locking.
     """
-    vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     lock_path = vault_path.with_name(vault_path.name + LOCK_SUFFIX)
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise VaultError(
+            f"Could not open the vault's lock file {lock_path} ({error.strerror}). Check that the data folder "
+            "exists and is writable; nothing was changed."
+        ) from error
     try:
         _lock(descriptor)
         try:

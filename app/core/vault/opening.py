@@ -22,7 +22,7 @@ from keyring.backend import KeyringBackend
 
 from app.core.paths import app_paths
 from app.core.vault import keys
-from app.core.vault.database import PAGE_SIZE, Vault, connect, corrupt_error, is_unreadable
+from app.core.vault.database import PAGE_SIZE, Vault, connect, corrupt_error, failure_reason, is_unreadable
 from app.core.vault.errors import VaultError, VaultKeyMissingError, VaultPassphraseRequired
 from app.core.vault.files import orphan_keyinfo_aside, vault_lock
 from app.core.vault.keys import KeyInfo, KeyringKeySpec, KeySpec, PassphrasePurpose, PassphraseSource, ScryptParams
@@ -92,13 +92,13 @@ def _opens(vault_path: Path, key: bytes) -> bool:
     except sqlcipher3.Error as error:
         if is_unreadable(error):
             return False
-        raise VaultError(f"Could not open the vault {vault_path} ({type(error).__name__}).") from error
+        raise VaultError(f"Could not open the vault {vault_path} ({failure_reason(error)}).") from error
     try:
         migrate(connection)
     except sqlcipher3.Error as error:
         if is_unreadable(error):
             return False
-        raise VaultError(f"Could not update the vault {vault_path} ({type(error).__name__}).") from error
+        raise VaultError(f"Could not update the vault {vault_path} ({failure_reason(error)}).") from error
     finally:
         connection.close()
     return True
@@ -129,7 +129,7 @@ def _create(
     try:
         connection = connect(vault_path, key, create=True)
     except sqlcipher3.Error as error:
-        raise VaultError(f"Could not create the vault {vault_path} ({type(error).__name__}).") from error
+        raise VaultError(f"Could not create the vault {vault_path} ({failure_reason(error)}).") from error
     try:
         migrate(connection)
         connection.execute(

@@ -6,6 +6,8 @@ that can split the same characters in more than one way; matches can only start 
 logs with long runs of digits, dots or ``@`` cannot stall it.
 
 Findings may overlap (a JWT inside ``token=…``, a password inside a connection string); merging them is a later step.
+Invisible characters inside a value (a zero-width space in a key) and full-width forms (``１３８…``) do not hide it:
+see `reading`.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from app.core.detectors.rules.network import (
     find_secret_url_parameters,
     find_url_credentials,
 )
+from app.core.detectors.rules.reading import ReadingView, reading_view
 from app.core.detectors.rules.secrets import find_jwts, find_named_secrets, find_private_keys, find_vendor_keys
-from app.core.findings import RULES, Finding
+from app.core.findings import RULES, Finding, finding_at
 
 __all__ = ["ALL_RECOGNIZERS", "RulesDetector"]
 
@@ -77,15 +80,29 @@ class RulesDetector:
     ) -> list[Finding]:
         """All findings, sorted by position; the same span of the same type is reported once.
 
+        Each recognizer also reads the text's reading view, if it differs from the text (`reading`).
         Cancellation is checked between recognizers, and progress counts recognizers done.
         """
         found: dict[tuple[int, int, str], Finding] = {}
+        view = reading_view(text)
         total = len(self._recognizers)
         for done, recognizer in enumerate(self._recognizers, start=1):
             check_cancelled(cancel)
             for finding in recognizer(text):
                 found.setdefault((finding.start, finding.end, finding.type), finding)
+            if view is not None:
+                for finding in _read_through(text, view, recognizer):
+                    found.setdefault((finding.start, finding.end, finding.type), finding)
             if progress is not None:
                 progress(done, total)
         check_cancelled(cancel)
         return sorted(found.values(), key=lambda finding: (finding.start, finding.end, finding.type))
+
+
+def _read_through(text: str, view: ReadingView, recognizer: Recognizer) -> list[Finding]:
+    """The recognizer's findings in the view, as spans of ``text`` (invisible characters inside them included)."""
+    findings = []
+    for finding in recognizer(view.text):
+        start, end = view.original_span(finding.start, finding.end)
+        findings.append(finding_at(text, start, end, finding.type, finding.level, finding.detector))
+    return findings

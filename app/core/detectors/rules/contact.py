@@ -35,16 +35,24 @@ PHONE_TYPE = "Phone Number"
 # ---------------------------------------------------------------------------------------------------------------------
 # E-mail
 
+# Letters and digits of any spaced script: internationalised addresses (josé@example.com, ivan@почта.рф) and
+# look-alike ones (dаna@example.org with a Cyrillic "а") are addresses too. Scripts written without spaces (CJK,
+# kana, full-width forms; see `is_unspaced_script`) are left out, so a Chinese character next to the address ends it
+# (邮箱a@b.com谢谢).
+_UNSPACED = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+_ALNUM = rf"[^\W_{_UNSPACED}]"
+_LETTER = rf"[^\W\d_{_UNSPACED}]"
+_LOCAL_CHAR = rf"(?:{_ALNUM}|[._%+\-])"
 # The lookbehind lets a match start only at the beginning of a run of local-part characters, so a long run without an
 # "@" is scanned once, not once per position. Domain labels are separated by a mandatory dot, so they cannot be split
-# in more than one way. ASCII classes only: a Chinese character next to the address ends it (邮箱a@b.com谢谢).
+# in more than one way.
 _EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+\-])"
-    r"[A-Za-z0-9._%+\-]{1,64}"
+    rf"(?<!{_LOCAL_CHAR})"
+    rf"{_LOCAL_CHAR}{{1,64}}"
     r"@"
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}"
-    r"(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{2,59})"
-    r"(?![A-Za-z0-9\-_@])"
+    rf"(?:{_ALNUM}(?:(?:{_ALNUM}|-){{0,61}}{_ALNUM})?\.){{1,8}}"
+    rf"(?:{_LETTER}{{2,24}}|xn--[A-Za-z0-9\-]{{2,59}})"
+    rf"(?!{_ALNUM}|[\-_@])"
 )
 
 # "scheme://user:" right before the local part: what follows is a URL's password and host, not an address.
