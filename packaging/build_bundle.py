@@ -15,6 +15,7 @@ Run it with the project's virtualenv, where Cloakroom and the ``build`` extra ar
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPEC = REPO_ROOT / "build.spec"
@@ -87,18 +89,23 @@ def command_line_executable(dist: Path) -> Path:
 
 def compile_translations(folder: Path = REPO_ROOT / "resources" / "i18n") -> list[Path]:
     """``*.ts`` → ``.qm`` with Qt's lrelease (shipped by PySide6), when a .qm is missing or older than its source.
-    The .qm files are build output (git ignores them); the bundle carries them in resources/i18n."""
-    sources = sorted(folder.glob("*.ts"))
-    if not sources:
-        return []
-    lrelease = _tool_beside_interpreter("pyside6-lrelease")
-    compiled = []
-    for source in sources:
-        target = source.with_suffix(".qm")
-        if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
-            subprocess.run([lrelease, str(source), "-qm", str(target)], check=True, capture_output=True)
-        compiled.append(target)
-    return compiled
+    The .qm files are build output (git ignores them); the bundle carries them in resources/i18n. The work is
+    packaging/i18n.py's ``build``, the same command the set-up scripts run."""
+    return _sibling_script("i18n.py").build(folder)
+
+
+def _sibling_script(name: str) -> ModuleType:
+    """Another script of packaging/ (they are scripts, not a package), imported by its path."""
+    module_name = f"_cloakroom_packaging_{Path(name).stem}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).with_name(name))
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"packaging/{name} is missing.")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # before running it: its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_pyinstaller(dist: Path, work: Path, *, clean: bool) -> None:

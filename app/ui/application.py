@@ -17,6 +17,7 @@ from app.ui import clipboard
 from app.ui.controller import AppController
 from app.ui.icons import app_icon
 from app.ui.ipc import InstanceServer
+from app.ui.summaries import mask_summary, unmask_summary
 from app.ui.toast import Toast
 from app.ui.tray import Tray, TrayState
 from app.ui.worker import DetectionWorker, ModelFactory, ModelSlot
@@ -127,9 +128,11 @@ class CloakroomApp(QObject):
 
             self._review = ReviewWindow(self.engine, self.worker)
             self._review.setWindowIcon(app_icon())
-            self._review.masked_copied.connect(lambda result: self.notify(self.tr("Masked text copied"), result.summary()))
+            self._review.masked_copied.connect(
+                lambda result: self.notify(self.tr("Masked text copied"), mask_summary(result)))
             self._review.restored_copied.connect(
-                lambda result: self.notify(self.tr("Restored text copied"), result.summary(), bool(result.unresolved))
+                lambda result: self.notify(self.tr("Restored text copied"), unmask_summary(result),
+                                           bool(result.unresolved))
             )
         return self._review
 
@@ -166,6 +169,7 @@ class CloakroomApp(QObject):
     def apply_settings(self, settings: Settings) -> None:
         """Save new settings and apply them: policy, hotkeys, and the model if its options changed."""
         model_changed = _model_options(settings) != _model_options(self.settings)
+        language_changed = settings.language != self.settings.language
         save_settings(settings, app_paths().settings)
         if settings.start_at_login != self.settings.start_at_login:
             from app.platform import autostart  # noqa: PLC0415
@@ -178,7 +182,19 @@ class CloakroomApp(QObject):
         self._register_hotkeys()
         if model_changed:
             self.controller.load_model()
+        if language_changed:
+            self._switch_language(settings.language)
         self.tray.refresh()
+
+    def _switch_language(self, language: str) -> None:
+        """New windows and the tray menu (rebuilt at each opening) follow at once; a hidden review window is
+        dropped so that it is rebuilt in the new language (a visible one keeps the person's work as it is)."""
+        from app.ui.i18n import install_translator  # noqa: PLC0415
+
+        install_translator(self.qapp, language)
+        if self._review is not None and not self._review.isVisible():
+            self._review.deleteLater()
+            self._review = None
 
     @Slot()
     def show_help(self) -> None:

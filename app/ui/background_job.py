@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from app.core.errors import Cancelled, CloakroomError
 from app.core.models.progress import ProgressCallback
+from app.ui.summaries import core_text
 
 JobFunction = Callable[[ProgressCallback, threading.Event], Any]
 """A core function bound to its arguments, waiting only for ``(progress, cancel)``."""
@@ -159,7 +160,7 @@ _FINISHED, _FAILED, _CANCELLED = "finished", "failed", "cancelled"
 def failure_message(error: BaseException) -> str:
     """What to show for an exception: the core's own sentence, or a generic one that names only the error's kind."""
     if isinstance(error, CloakroomError):
-        return str(error)
+        return core_text(error)
     if isinstance(error, MemoryError):
         return QCoreApplication.translate(
             "BackgroundJob", "There was not enough memory. Close other programs or choose a smaller model."

@@ -20,6 +20,7 @@ from app.core.settings import Settings
 from app.core.taxonomy import Level
 from app.core.text_input import check_text
 from app.ui import clipboard
+from app.ui.summaries import core_text, join_sentences, mask_summary, unmask_summary
 from app.ui.worker import DetectionWorker, ModelFactory, ModelState
 
 
@@ -85,7 +86,8 @@ class AppController(QObject):
     @Slot(object, str)
     def _on_model_state(self, state: ModelState, message: str) -> None:
         if state is ModelState.ERROR:
-            self.notify.emit(self.tr("Model not available"), message + " " + self.tr("Rules detection still works."), True)
+            self.notify.emit(
+                self.tr("Model not available"), join_sentences(message, self.tr("Rules detection still works.")), True)
         self.state_changed.emit()
 
     # --- mask -----------------------------------------------------------------------------------------------------
@@ -124,18 +126,19 @@ class AppController(QObject):
         try:
             result = self.engine.mask_findings(pending.text, findings)  # commits every mapping first
         except CloakroomError as error:
-            self.notify.emit(self.tr("Nothing was masked"), str(error), True)
+            self.notify.emit(self.tr("Nothing was masked"), core_text(error), True)
             return
         if not result.replacements:
             self.notify.emit(self.tr("Nothing to mask"), self.tr("No private data found; the clipboard is unchanged."), False)
             return
         clipboard.put_text(result.text)
-        self.notify.emit(self.tr("Clipboard masked"), result.summary(), False)
+        self.notify.emit(self.tr("Clipboard masked"), mask_summary(result), False)
 
     @Slot(int, str)
     def _on_job_failed(self, job_id: int, message: str) -> None:
         if self._take_pending(job_id) is not None:
-            self.notify.emit(self.tr("Nothing was masked"), message + " " + self.tr("The clipboard is unchanged."), True)
+            self.notify.emit(
+                self.tr("Nothing was masked"), join_sentences(message, self.tr("The clipboard is unchanged.")), True)
 
     @Slot(int)
     def _on_job_cancelled(self, job_id: int) -> None:
@@ -161,16 +164,16 @@ class AppController(QObject):
         try:
             result = self.engine.unmask(text)
         except CloakroomError as error:
-            self.notify.emit(self.tr("Nothing was restored"), str(error), True)
+            self.notify.emit(self.tr("Nothing was restored"), core_text(error), True)
             return
         if not result.restored:
             message = self.tr("No known placeholders in the clipboard; it is unchanged.")
             if result.unresolved:
-                message = result.summary()
+                message = unmask_summary(result)
             self.notify.emit(self.tr("Nothing to restore"), message, bool(result.unresolved))
             return
         clipboard.put_secret_text(result.text)
-        self.notify.emit(self.tr("Clipboard restored"), result.summary(), bool(result.unresolved))
+        self.notify.emit(self.tr("Clipboard restored"), unmask_summary(result), bool(result.unresolved))
         self._schedule_clear(result.text, result.highest_level)
 
     def _schedule_clear(self, text: str, highest_level: Level | None) -> None:
@@ -210,5 +213,5 @@ class AppController(QObject):
         try:
             return check_text(text)
         except InputError as error:
-            self.notify.emit(self.tr("Nothing to do"), str(error), False)
+            self.notify.emit(self.tr("Nothing to do"), core_text(error), False)
             return None

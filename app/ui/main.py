@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
@@ -68,7 +68,8 @@ def _load_settings_or_defaults() -> Settings:
     try:
         return load_settings(app_paths().settings)
     except CloakroomError as error:
-        QMessageBox.warning(None, "Cloakroom", f"{error}\n\nCloakroom starts with default settings this time.")
+        notice = QCoreApplication.translate("Startup", "Cloakroom starts with default settings this time.")
+        QMessageBox.warning(None, "Cloakroom", f"{error}\n\n{notice}")
         return Settings()
 
 

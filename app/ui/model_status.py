@@ -28,6 +28,7 @@ from app.core.models.progress import ProgressCallback, raise_if_cancelled, repor
 from app.core.models.runtime import ModelMemory
 from app.core.settings import Settings
 from app.ui.background_job import BackgroundJob
+from app.ui.type_labels import type_display
 
 TRIAL_LOAD = "trial-load"
 TRIAL_DETECT = "trial-detect"
@@ -163,9 +164,9 @@ def planned_device(settings: Settings) -> str:
 def summarize_findings(findings: tuple[Finding, ...]) -> str:
     if not findings:
         return translate("ModelStatus", "It found nothing in the sample.")
-    kinds = ", ".join(sorted({finding.type for finding in findings}))
-    return translate("ModelStatus", "It found {count} item(s) in the sample: {kinds}.").format(
-        count=len(findings), kinds=kinds)
+    kinds = translate("Summaries", ", ").join(sorted({type_display(finding.type) for finding in findings}))
+    count = len(findings)  # a count in a variable: lupdate misses messages whose arguments call functions
+    return translate("ModelStatus", "It found %n item(s) in the sample: %1.", None, count).replace("%1", kinds)
 
 
 class ModelStatus(QWidget):

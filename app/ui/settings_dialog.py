@@ -41,8 +41,10 @@ from PySide6.QtWidgets import (
 from app.core.policy import AlwaysMaskEntry
 from app.core.settings import DEFAULT_HOTKEYS, PROMPT_PROFILES, Settings
 from app.core.store import MappingStore
-from app.core.taxonomy import LEVEL_MEANINGS, TYPE_LEVELS, Level
+from app.core.taxonomy import TYPE_LEVELS, Level
 from app.ui.i18n import SUPPORTED_LANGUAGES
+from app.ui.review.colors import level_meaning
+from app.ui.type_labels import type_display
 
 OVERRIDE_CHOICES = ("", "always", "never")
 HOTKEY_ACTIONS = ("mask", "unmask", "review")
@@ -99,6 +101,8 @@ class SettingsDialog(QDialog):
         for code, name in SUPPORTED_LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(self._settings.language)))
+        self.language.setToolTip(self.tr("Windows opened from now on use the new language; the review window "
+                                         "changes when it is next opened."))
         form.addRow(self.tr("&Language:"), self.language)
         self.notifications = QCheckBox(self.tr("Show a notification after masking and restoring"))
         self.notifications.setChecked(self._settings.notifications)
@@ -122,7 +126,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         self.threshold = QComboBox()
         for level in (Level.PL2, Level.PL3, Level.PL4):
-            self.threshold.addItem(f"{level.label} — {self.tr(LEVEL_MEANINGS[level])}", level.label)
+            self.threshold.addItem(f"{level.label} — {level_meaning(level)}", level.label)
         self.threshold.setCurrentIndex(max(0, self.threshold.findData(self._settings.level_threshold.label)))
         form.addRow(self.tr("Mask &from level:"), self.threshold)
         self.real_name = QLineEdit(self._private("real_name") or "")
@@ -155,7 +159,9 @@ class SettingsDialog(QDialog):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for row, (type_name, level) in enumerate(sorted(TYPE_LEVELS.items(), key=lambda item: (-item[1], item[0]))):
-            table.setItem(row, 0, QTableWidgetItem(type_name))
+            name_item = QTableWidgetItem(type_display(type_name))
+            name_item.setData(Qt.ItemDataRole.UserRole, type_name)  # the English name is the setting's key
+            table.setItem(row, 0, name_item)
             table.setItem(row, 1, QTableWidgetItem(level.label))
             for column in (0, 1):
                 table.item(row, column).setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -308,7 +314,7 @@ class SettingsDialog(QDialog):
             removed = self._store.wipe(keep_private_settings=True)  # type: ignore[attr-defined]
             if hasattr(self, "entry_count"):
                 self.entry_count.setText("0")
-            QMessageBox.information(self, self.tr("Vault wiped"), self.tr("{count} placeholders forgotten.").format(count=removed))
+            QMessageBox.information(self, self.tr("Vault wiped"), self.tr("%n placeholder(s) forgotten.", "", removed))
 
     def _change_passphrase(self) -> None:
         first, ok = QInputDialog.getText(self, self.tr("New passphrase"), self.tr("New passphrase (8 characters or more):"),
@@ -348,7 +354,7 @@ class SettingsDialog(QDialog):
         for row in range(self.overrides.rowCount()):
             value = self.overrides.cellWidget(row, 2).currentData()
             if value:
-                overrides[self.overrides.item(row, 0).text()] = value
+                overrides[self.overrides.item(row, 0).data(Qt.ItemDataRole.UserRole)] = value
         hotkeys = {action: edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText) or DEFAULT_HOTKEYS[action]
                    for action, edit in self.hotkey_edits.items()}
         return dataclasses.replace(

@@ -77,6 +77,8 @@ from app.ui.model_status import (
     sample_text,
     trial_job,
 )
+from app.ui.summaries import core_text, join_sentences, sentence_gap
+from app.ui.type_labels import type_display
 
 
 class Page(enum.IntEnum):
@@ -355,7 +357,7 @@ class WelcomePage(_Page):
                 "that takes depends on the source you choose.")),
         )
         for lead, text in points:
-            self.body.addWidget(paragraph(f"<b>{_escape(lead)}</b> {_escape(text)}", rich=True))
+            self.body.addWidget(paragraph(f"<b>{_escape(lead)}</b>{sentence_gap(lead)}{_escape(text)}", rich=True))
         self.body.addStretch(1)
         self.skip_button = QPushButton()
         self.skip_button.clicked.connect(lambda: self.assistant().skip())
@@ -434,9 +436,9 @@ class LicencePage(_Page):
         self.recommendation_label.setText(self.tr(
             "Recommended here: <b>{model} at {quant}</b> (about {size}), running {where}. <i>Why: {reason}.</i>"
         ).format(model=advice.model.name, quant=advice.quantization, size=format_bytes(size), where=where,
-                 reason=advice.reason))
+                 reason=core_text(advice.reason)))
         if advice.warnings:
-            self.warnings.show_message("warning", " ".join(advice.warnings))
+            self.warnings.show_message("warning", " ".join(core_text(warning) for warning in advice.warnings))
 
 
 def describe_hardware(hardware: HardwareInfo) -> str:
@@ -627,7 +629,7 @@ class FilePage(_Page):
         if not self._answer_is_current():
             return
         self.busy.hide()
-        self.status.show_message("error", message + " " + self.tr("Choose another file."))
+        self.status.show_message("error", join_sentences(message, self.tr("Choose another file.")))
 
 
 def _two_column_table() -> QTableWidget:
@@ -813,7 +815,7 @@ class ConvertPage(_Page):
                  quant=quantization, result=format_bytes(result),
                  total=format_bytes(model.weights_bytes + intermediate + result), free=format_bytes(free_bytes(folder)))
         if conversion.find_converter() is None:
-            text += " " + self.tr("First it fetches llama.cpp's converter (about 75 MB, with pip).")
+            text = join_sentences(text, self.tr("First it fetches llama.cpp's converter (about 75 MB, with pip)."))
         self.summary.setText(text)
 
 
@@ -972,7 +974,7 @@ class ProgressPage(_Page):
             name=Path(result.path).name, size=format_bytes(info.file_size), arch=info.architecture,
             quant=info.quantization)
         if result.check.warnings:
-            self.message.show_message("warning", text + " " + " ".join(result.check.warnings))
+            self.message.show_message("warning", join_sentences(text, *result.check.warnings))
         else:
             self.message.show_message("success", "✓ " + text)
         self.stop_button.hide()
@@ -982,8 +984,8 @@ class ProgressPage(_Page):
         self.stage_list.fail()
         self.stage_title.setText(self.tr("Stopped by an error"))
         self.bar.setRange(0, PERMILLE)
-        self.message.show_message("error", message + " " + self.tr(
-            "Try again, or go Back to change the details."))
+        self.message.show_message("error", join_sentences(message, self.tr(
+            "Try again, or go Back to change the details.")))
         self.retry_button.show()
         self.stop_button.hide()
 
@@ -1143,9 +1145,9 @@ class TestPage(_Page):
         self._fill_findings(findings)
         if result.error:
             self.status.setText(self.tr("The model loaded, but the test did not succeed."))
-            self.advice.show_message("error", result.error + " " + self._not_a_detector_hint())
+            self.advice.show_message("error", join_sentences(result.error, self._not_a_detector_hint()))
         elif findings:
-            self.status.setText(self.tr("The model found {count} item(s) in the sample.").format(count=len(findings)))
+            self.status.setText(self.tr("The model found %n item(s) in the sample.", "", len(findings)))
         else:
             self.status.setText(self.tr("The model found nothing in the sample."))
             self.advice.show_message("warning", self._not_a_detector_hint())
@@ -1158,7 +1160,7 @@ class TestPage(_Page):
         """A row per finding: text, type, level. The sample is made up, so showing its values leaks nothing."""
         self.findings.setRowCount(len(findings))
         for row, finding in enumerate(findings):
-            for column, value in enumerate((finding.text, finding.type, finding.level.label)):
+            for column, value in enumerate((finding.text, type_display(finding.type), finding.level.label)):
                 self.findings.setItem(row, column, QTableWidgetItem(value))
         self._size_findings_columns()
 
@@ -1170,7 +1172,7 @@ class TestPage(_Page):
     def _on_failed(self, message: str) -> None:
         self.outcome = "failed"
         self.status.setText(self.tr("The test did not succeed."))
-        self.advice.show_message("error", message + " " + self._not_a_detector_hint())
+        self.advice.show_message("error", join_sentences(message, self._not_a_detector_hint()))
 
     def _on_cancelled(self) -> None:
         self.outcome = "stopped"

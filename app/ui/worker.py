@@ -20,6 +20,7 @@ from app.core.detectors.base import Detector, ProgressCallback, check_cancelled
 from app.core.engine import Engine
 from app.core.errors import Cancelled, CloakroomError
 from app.core.findings import Finding
+from app.ui.summaries import core_text
 
 ModelFactory = Callable[[], Detector]
 """Loads the model and returns its detector; runs in the worker thread; raises `CloakroomError` on failure."""
@@ -90,7 +91,7 @@ class DetectionWorker(QObject):
         self._idle_timer: QTimer | None = None
         self._idle_minutes = 0
         self.state = ModelState.NO_MODEL
-        self.state_message = "No model is set up: rules detection only."
+        self.state_message = self.tr("No model is set up: rules detection only.")
         self.moveToThread(self._thread)
         self._job_requested.connect(self._run_job)
         self._load_requested.connect(self._load)
@@ -154,17 +155,19 @@ class DetectionWorker(QObject):
     @Slot(object)
     def _load(self, factory: ModelFactory) -> None:
         self._slot.detector = None
-        self.state_changed.emit(ModelState.LOADING, "Loading the model…")
+        self.state_changed.emit(ModelState.LOADING, self.tr("Loading the model…"))
         try:
             self._slot.detector = factory()
         except CloakroomError as error:
-            self.state_changed.emit(ModelState.ERROR, f"The model could not be loaded: {error}")
+            self.state_changed.emit(
+                ModelState.ERROR, self.tr("The model could not be loaded: %1").replace("%1", core_text(error)))
             return
         except Exception as error:  # noqa: BLE001 - a broken model file must not take the app down
-            self.state_changed.emit(ModelState.ERROR, f"The model could not be loaded ({type(error).__name__}).")
+            self.state_changed.emit(
+                ModelState.ERROR, self.tr("The model could not be loaded (%1).").replace("%1", type(error).__name__))
             return
         notice = getattr(self._slot.detector, "notice", None)
-        self.state_changed.emit(ModelState.READY, "Model ready." + (f" {notice}" if notice else ""))
+        self.state_changed.emit(ModelState.READY, self.tr("Model ready.") + (f" {notice}" if notice else ""))
         self._restart_idle_timer()
 
     @Slot()
@@ -175,7 +178,8 @@ class DetectionWorker(QObject):
         self._slot.detector = None
         if callable(close):
             close()
-        self.state_changed.emit(ModelState.NO_MODEL, "Model unloaded to free memory; it loads again when needed.")
+        self.state_changed.emit(
+            ModelState.NO_MODEL, self.tr("Model unloaded to free memory; it loads again when needed."))
 
     @Slot(object)
     def _run_job(self, job: DetectionJob) -> None:
@@ -186,9 +190,10 @@ class DetectionWorker(QObject):
         except Cancelled:
             self.job_cancelled.emit(job.job_id)
         except CloakroomError as error:
-            self.job_failed.emit(job.job_id, str(error))
+            self.job_failed.emit(job.job_id, core_text(error))
         except Exception as error:  # noqa: BLE001 - report, never crash the thread; the message names no content
-            self.job_failed.emit(job.job_id, f"Detection failed unexpectedly ({type(error).__name__}).")
+            self.job_failed.emit(
+                job.job_id, self.tr("Detection failed unexpectedly (%1).").replace("%1", type(error).__name__))
         else:
             self.job_finished.emit(job.job_id, findings)
         finally:
@@ -207,9 +212,9 @@ class DetectionWorker(QObject):
         if self._slot.detector is None:
             return
         if working and self.state is ModelState.READY:
-            self.state_changed.emit(ModelState.WORKING, "Detecting…")
+            self.state_changed.emit(ModelState.WORKING, self.tr("Detecting…"))
         elif not working and self.state is ModelState.WORKING:
-            self.state_changed.emit(ModelState.READY, "Model ready.")
+            self.state_changed.emit(ModelState.READY, self.tr("Model ready."))
 
     def _restart_idle_timer(self) -> None:
         if self._idle_minutes <= 0 or self._slot.detector is None:

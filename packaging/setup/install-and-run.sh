@@ -8,5 +8,6 @@ install_apt_packages "${APP_APT_PACKAGES[@]}"
 ensure_venv
 say "Installing Cloakroom (the first time, llama.cpp is compiled: several minutes)"
 pip_install -e .
+"$VENV/bin/python" packaging/i18n.py build  # the interface translations (.ts → .qm)
 say "Starting Cloakroom"
 exec "$VENV/bin/cloakroom" "$@"

@@ -22,5 +22,6 @@ say "Preparing test models (llama-cpp-python source for the Qwen tokenizer, a ti
 "$VENV/bin/python" -m tests.helpers.models prepare
 say "Checking import contracts (the core never imports Qt)"
 "$VENV/bin/lint-imports"
+"$VENV/bin/python" packaging/i18n.py build  # the interface translations (.ts → .qm)
 say "Running the tests"
 exec "$VENV/bin/python" -m pytest "$@"

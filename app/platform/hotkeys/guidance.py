@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from ..autostart import launch_command
 from ..desktop import Desktop, DesktopSession, SessionKind, detect_session
 
@@ -36,9 +38,12 @@ class ForwardingCommand:
 
 
 FORWARDING_COMMANDS: tuple[ForwardingCommand, ...] = (
-    ForwardingCommand(ACTION_MASK, "--mask-clipboard", "Mask the clipboard", DEFAULT_SEQUENCES[ACTION_MASK]),
-    ForwardingCommand(ACTION_UNMASK, "--unmask-clipboard", "Unmask the clipboard", DEFAULT_SEQUENCES[ACTION_UNMASK]),
-    ForwardingCommand(ACTION_REVIEW, "--review", "Open Cloakroom's review window", DEFAULT_SEQUENCES[ACTION_REVIEW]),
+    ForwardingCommand(ACTION_MASK, "--mask-clipboard", QT_TRANSLATE_NOOP("HotkeyGuidance", "Mask the clipboard"),
+                      DEFAULT_SEQUENCES[ACTION_MASK]),
+    ForwardingCommand(ACTION_UNMASK, "--unmask-clipboard", QT_TRANSLATE_NOOP("HotkeyGuidance", "Unmask the clipboard"),
+                      DEFAULT_SEQUENCES[ACTION_UNMASK]),
+    ForwardingCommand(ACTION_REVIEW, "--review", QT_TRANSLATE_NOOP("HotkeyGuidance", "Open Cloakroom's review window"),
+                      DEFAULT_SEQUENCES[ACTION_REVIEW]),
 )
 
 
@@ -59,36 +64,63 @@ def _launcher_for_users() -> list[str]:
     return command
 
 
+# Marked for Qt's lupdate here, translated where they are shown (`_translated`): the texts are read at import time,
+# before the interface's translator is installed.
 _DESKTOP_STEPS: dict[Desktop, str] = {
-    Desktop.GNOME: (
+    Desktop.GNOME: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance",
         "Open Settings → Keyboard → View and Customize Shortcuts → Custom Shortcuts, press '+', "
-        "and add one shortcut per command below."
+        "and add one shortcut per command below.",
     ),
-    Desktop.BUDGIE: "Open Budgie Control Center → Keyboard → Custom Shortcuts and add one shortcut per command below.",
-    Desktop.KDE: (
+    Desktop.BUDGIE: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance",
+        "Open Budgie Control Center → Keyboard → Custom Shortcuts and add one shortcut per command below.",
+    ),
+    Desktop.KDE: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance",
         "Open System Settings → Keyboard → Shortcuts, choose 'Add New' → 'Command or Script' (Plasma 6; on Plasma 5: "
         "System Settings → Shortcuts → Custom Shortcuts → Edit → New → Global Shortcut → Command/URL), "
-        "and add one shortcut per command below."
+        "and add one shortcut per command below.",
     ),
-    Desktop.XFCE: "Open Settings → Keyboard → Application Shortcuts, press 'Add', and enter each command below.",
-    Desktop.CINNAMON: (
-        "Open System Settings → Keyboard → Shortcuts → Custom Shortcuts → 'Add custom shortcut' for each command below."
+    Desktop.XFCE: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance",
+        "Open Settings → Keyboard → Application Shortcuts, press 'Add', and enter each command below.",
     ),
-    Desktop.MATE: "Open Control Center → Keyboard Shortcuts, press 'Add', and enter each command below.",
-    Desktop.LXQT: "Open LXQt Configuration Center → Shortcut Keys, press 'Add', and enter each command below.",
-    Desktop.SWAY: "Add lines like these to ~/.config/sway/config, then reload sway:",
-    Desktop.HYPRLAND: "Add lines like these to ~/.config/hypr/hyprland.conf:",
+    Desktop.CINNAMON: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance",
+        "Open System Settings → Keyboard → Shortcuts → Custom Shortcuts → 'Add custom shortcut' for each command "
+        "below.",
+    ),
+    Desktop.MATE: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance", "Open Control Center → Keyboard Shortcuts, press 'Add', and enter each command below."
+    ),
+    Desktop.LXQT: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance", "Open LXQt Configuration Center → Shortcut Keys, press 'Add', and enter each command below."
+    ),
+    Desktop.SWAY: QT_TRANSLATE_NOOP(
+        "HotkeyGuidance", "Add lines like these to ~/.config/sway/config, then reload sway:"
+    ),
+    Desktop.HYPRLAND: QT_TRANSLATE_NOOP("HotkeyGuidance", "Add lines like these to ~/.config/hypr/hyprland.conf:"),
 }
 
-_GENERIC_STEPS = "Open your desktop's keyboard settings, add a custom shortcut for each command below:"
-_WINDOWS_STEPS = (
+_GENERIC_STEPS = QT_TRANSLATE_NOOP(
+    "HotkeyGuidance", "Open your desktop's keyboard settings, add a custom shortcut for each command below:"
+)
+_WINDOWS_STEPS = QT_TRANSLATE_NOOP(
+    "HotkeyGuidance",
     "Create a desktop shortcut to each command below, open its Properties, and set 'Shortcut key' "
-    "(Windows only accepts Ctrl+Alt+<key> there)."
+    "(Windows only accepts Ctrl+Alt+<key> there).",
 )
-_MACOS_STEPS = (
+_MACOS_STEPS = QT_TRANSLATE_NOOP(
+    "HotkeyGuidance",
     "Create a Quick Action in Automator or a shortcut in the Shortcuts app that runs each command below "
-    "('Run Shell Script'), then assign it a key in System Settings → Keyboard → Keyboard Shortcuts → Services."
+    "('Run Shell Script'), then assign it a key in System Settings → Keyboard → Keyboard Shortcuts → Services.",
 )
+
+
+def _translated(text: str) -> str:
+    """A text marked above, in the interface's language (as it is when no translator is installed: the CLI)."""
+    return QCoreApplication.translate("HotkeyGuidance", text)
 
 
 def hotkey_guidance(session: DesktopSession | None = None, launcher: Sequence[str] | None = None) -> str:
@@ -101,10 +133,10 @@ def hotkey_guidance(session: DesktopSession | None = None, launcher: Sequence[st
 
 def _steps_for(session: DesktopSession) -> str:
     if session.kind is SessionKind.WINDOWS:
-        return _WINDOWS_STEPS
+        return _translated(_WINDOWS_STEPS)
     if session.kind is SessionKind.MACOS:
-        return _MACOS_STEPS
-    return _DESKTOP_STEPS.get(session.desktop, _GENERIC_STEPS)
+        return _translated(_MACOS_STEPS)
+    return _translated(_DESKTOP_STEPS.get(session.desktop, _GENERIC_STEPS))
 
 
 def _command_lines(desktop: Desktop, launcher: Sequence[str] | None) -> list[str]:
@@ -117,7 +149,7 @@ def _command_lines(desktop: Desktop, launcher: Sequence[str] | None) -> list[str
             modifiers, key = _hyprland_keys(forwarding.default_sequence)
             lines.append(f"bind = {modifiers}, {key}, exec, {command}")
         else:
-            lines.append(f"{forwarding.description} ({forwarding.default_sequence}):  {command}")
+            lines.append(f"{_translated(forwarding.description)} ({forwarding.default_sequence}):  {command}")
     return lines
 
 

@@ -14,10 +14,10 @@ from app.ui.review.colors import (
     Underline,
     is_dark,
     level_meaning,
-    level_name,
     level_style,
     underline_name,
 )
+from app.ui.type_labels import level_display
 
 _PEN_STYLES = {
     Underline.DotLine: Qt.PenStyle.DotLine,
@@ -75,8 +75,9 @@ class Legend(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         for level in (Level.PL2, Level.PL3, Level.PL4):
-            tooltip = f"{level_meaning(level)}\n{self.tr('Shown with a %1.').replace('%1', underline_name(level))}"
-            self._add(layout, Swatch(level), f"{level.label} {level_name(level)}", tooltip)
+            shown_with = self.tr("Shown with a %1.").replace("%1", underline_name(level))
+            tooltip = f"{level_meaning(level)}\n{shown_with}"
+            self._add(layout, Swatch(level), level_display(level), tooltip)
         self._add(layout, Swatch(Level.PL3, masked=False), self.tr("Kept (not masked)"),
                   self.tr("Hatched: found, but left in the text — by you, by the threshold or by your settings."))
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.core.taxonomy import STANDARD_TYPES, TYPE_LEVELS, Level, canonical_type, level_for_type
 from app.ui.review.colors import level_name
+from app.ui.type_labels import type_label
 
 DEFAULT_TYPE = "Private Info"
 
@@ -36,7 +37,12 @@ class MaskAsDialog(QDialog):
         self.type_box = QComboBox()
         self.type_box.setEditable(True)
         self.type_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.type_box.addItems(type_choices())
+        for name in type_choices():
+            # The item stays the English name (it becomes the placeholder); the translated label is its tooltip.
+            self.type_box.addItem(name)
+            self.type_box.setItemData(self.type_box.count() - 1, type_label(name), Qt.ItemDataRole.ToolTipRole)
+        self.type_hint = QLabel()
+        self.type_hint.setEnabled(False)  # muted: a reading aid beside the English name
         completer = self.type_box.completer()
         if completer is not None:
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -52,11 +58,12 @@ class MaskAsDialog(QDialog):
 
     def _build_layout(self) -> None:
         form = QFormLayout()
-        type_label = QLabel(self.tr("&Type:"))
-        type_label.setBuddy(self.type_box)
+        type_caption = QLabel(self.tr("&Type:"))
+        type_caption.setBuddy(self.type_box)
         level_label = QLabel(self.tr("&Level:"))
         level_label.setBuddy(self.level_box)
-        form.addRow(type_label, self.type_box)
+        form.addRow(type_caption, self.type_box)
+        form.addRow("", self.type_hint)
         form.addRow(level_label, self.level_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Mask"))
@@ -72,6 +79,9 @@ class MaskAsDialog(QDialog):
         self.setMinimumWidth(380)
 
     def _follow_type(self, text: str) -> None:
+        label = type_label(text or DEFAULT_TYPE)
+        self.type_hint.setText(label if label != (text or DEFAULT_TYPE) else "")
+        self.type_hint.setVisible(bool(self.type_hint.text()))
         index = self.level_box.findData(max(level_for_type(text or DEFAULT_TYPE), Level.PL2))
         if index >= 0:
             self.level_box.setCurrentIndex(index)

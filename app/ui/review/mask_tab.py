@@ -38,6 +38,8 @@ from app.ui.review.mask_as import MaskAsDialog
 from app.ui.review.review_state import ReviewItem, ReviewState
 from app.ui.review.span_list import FindingsList, detector_names, status_text
 from app.ui.review.widgets import MessageLabel, pane
+from app.ui.summaries import core_text, join_sentences, level_counts_text
+from app.ui.type_labels import type_display
 from app.ui.worker import DetectionWorker, ModelState
 
 DEBOUNCE_MS = 300
@@ -244,7 +246,7 @@ class MaskTab(QWidget):
             try:
                 rules = self._engine.detect(text, use_model=False)
             except CloakroomError as error:
-                self._error = str(error)
+                self._error = core_text(error)
         self._state.set_text(text, rules)
         self._submit_model()
         self._refresh()
@@ -364,7 +366,8 @@ class MaskTab(QWidget):
         item = self._items[index]
         self._state.toggle(item)
         self._refresh()
-        described = f"{item.finding.type} ({item.finding.level.label})"
+        described = self.tr("%1 (%2)", "a type and its level").replace("%1", type_display(item.finding.type)).replace(
+            "%2", item.finding.level.label)
         if item.masked:
             self.message_label.show_info(self.tr("Kept unmasked: %1.").replace("%1", described))
         else:
@@ -420,7 +423,7 @@ class MaskTab(QWidget):
             return
         self._state.add_user_span(start, end, dialog.chosen_type(), dialog.chosen_level())
         self._refresh()
-        self.message_label.show_info(self.tr("Masked as %1.").replace("%1", dialog.chosen_type()))
+        self.message_label.show_info(self.tr("Masked as %1.").replace("%1", type_display(dialog.chosen_type())))
 
     def _show_context_menu(self, point: QPoint) -> None:
         menu = self.input_edit.createStandardContextMenu(point)
@@ -452,13 +455,14 @@ class MaskTab(QWidget):
             result = self._engine.mask_findings(text, self._state.chosen(self.window_policy(), self._engine.policy))
         except CloakroomError as error:
             self.message_label.show_error(
-                self.tr("Nothing was copied: %1").replace("%1", str(error)))
+                self.tr("Nothing was copied: %1").replace("%1", core_text(error)))
             return None
         put_text(result.text)
         self.masked_copied.emit(result)
         message = self.tr("Copied the masked text.")
         if self.model_running:
-            message += " " + self.tr("The model was still checking: only the findings shown were masked.")
+            message = join_sentences(
+                message, self.tr("The model was still checking: only the findings shown were masked."))
         self.message_label.show_success(message)
         return result
 
@@ -486,12 +490,12 @@ class MaskTab(QWidget):
         try:
             return self._engine.mask_findings(text, self._state.chosen(policy, self._engine.policy), preview=True)
         except CloakroomError as error:
-            self._error = str(error)
+            self._error = core_text(error)
             return None
 
     def _input_span(self, item: ReviewItem, dark: bool) -> HighlightSpan:
         finding = item.finding
-        lines = [f"{finding.type} · {finding.level.label} · {detector_names(finding.detector)}",
+        lines = [f"{type_display(finding.type)} · {finding.level.label} · {detector_names(finding.detector)}",
                  status_text(item.status)]
         if item.placeholder:
             lines.append(self.tr("Becomes %1").replace("%1", item.placeholder))
@@ -511,7 +515,7 @@ class MaskTab(QWidget):
                 start = replacement.start + shift
                 end = start + len(replacement.placeholder)
                 finding = replacement.finding
-                tooltip = f"{finding.type} · {finding.level.label} · {detector_names(finding.detector)}"
+                tooltip = f"{type_display(finding.type)} · {finding.level.label} · {detector_names(finding.detector)}"
                 spans.append(HighlightSpan(start, end, span_format(level_style(finding.level, dark)), tooltip))
                 shift += len(replacement.placeholder) - (replacement.end - replacement.start)
         self.preview_edit.set_spans(spans)
@@ -527,13 +531,9 @@ class MaskTab(QWidget):
         if total == 0:
             summary = self.tr("Nothing will be masked.")
         else:
-            noun = self.tr("1 value will be masked") if total == 1 else \
-                self.tr("%1 values will be masked").replace("%1", str(total))
-            parts = ", ".join(f"{counts[level]} {level.label}" for level in sorted(counts))
-            summary = f"{noun}: {parts}."
+            summary = self.tr("%n value(s) will be masked: %1.", "", total).replace("%1", level_counts_text(counts))
         if kept:
-            summary += " " + (self.tr("1 value kept.") if kept == 1 else
-                              self.tr("%1 values kept.").replace("%1", str(kept)))
+            summary = join_sentences(summary, self.tr("%n value(s) kept.", "", kept))
         self.summary_label.setText(summary)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -20,6 +20,7 @@ from app.core.findings import ALWAYS_MASK, MODEL, RULES, USER
 from app.core.taxonomy import Level
 from app.ui.review.colors import level_name, level_style
 from app.ui.review.review_state import ReviewItem, Status
+from app.ui.type_labels import type_display
 
 _ITEM_INDEX = Qt.ItemDataRole.UserRole
 _TOGGLE_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select}
@@ -109,7 +110,8 @@ class FindingsList(QTreeWidget):
         finding = item.finding
         line = bisect.bisect_right(line_starts, item.start)
         row = QTreeWidgetItem([
-            status_text(item.status), finding.type, finding.level.label, detector_names(finding.detector), str(line),
+            status_text(item.status), type_display(finding.type), finding.level.label,
+            detector_names(finding.detector), str(line),
             item.placeholder or "—",
         ])
         row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)

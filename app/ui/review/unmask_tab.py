@@ -28,6 +28,8 @@ from app.ui.clipboard import put_secret_text
 from app.ui.review.colors import is_dark, level_style, restored_style, span_format
 from app.ui.review.highlight import HighlightSpan, SpanTextEdit
 from app.ui.review.widgets import MessageLabel, pane
+from app.ui.summaries import core_text, join_sentences
+from app.ui.type_labels import type_display
 
 DEBOUNCE_MS = 300
 
@@ -137,7 +139,7 @@ class UnmaskTab(QWidget):
             try:
                 self._result = self._engine.unmask(text)
             except CloakroomError as error:
-                self._error = str(error)
+                self._error = core_text(error)
         self._show(text)
 
     def flush(self) -> None:
@@ -189,7 +191,7 @@ class UnmaskTab(QWidget):
     def _restored_span(self, restoration, dark: bool) -> HighlightSpan:
         mapping = restoration.mapping
         tooltip = "\n".join([
-            f"{mapping.type} · {mapping.level.label}",
+            f"{type_display(mapping.type)} · {mapping.level.label}",
             self.tr("Restored from %1").replace("%1", restoration.placeholder),
         ])
         return HighlightSpan(restoration.start, restoration.end, span_format(restored_style(dark)), tooltip)
@@ -203,12 +205,10 @@ class UnmaskTab(QWidget):
         self.unresolved_list.setFixedHeight(rows * row_height + 2 * self.unresolved_list.frameWidth() + 4)
         self.unresolved_box.setVisible(bool(unresolved))
         if unresolved:
-            count = len(unresolved)
-            heading = self.tr("Warning: 1 placeholder could not be restored.") if count == 1 else \
-                self.tr("Warning: %1 placeholders could not be restored.").replace("%1", str(count))
-            self.unresolved_label.setText(heading + " " + self.tr(
+            heading = self.tr("Warning: %n placeholder(s) could not be restored.", "", len(unresolved))
+            self.unresolved_label.setText(join_sentences(heading, self.tr(
                 "This vault holds no value for it: it may come from another device or a wiped vault, or the "
-                "chatbot made it up. It is left as it is:"))
+                "chatbot made it up. It is left as it is:")))
         self.answer_edit.set_spans(self._unresolved_spans(text, set(unresolved), dark))
 
     def _unresolved_spans(self, text: str, unresolved: set[str], dark: bool) -> list[HighlightSpan]:
@@ -227,13 +227,9 @@ class UnmaskTab(QWidget):
         if result is None:
             self.summary_label.setText(self.tr("Paste an answer to restore the values it holds."))
             return
-        restored = len(result.restored)
-        if restored == 1:
-            summary = self.tr("1 placeholder restored.")
-        else:
-            summary = self.tr("%1 placeholders restored.").replace("%1", str(restored))
+        summary = self.tr("%n placeholder(s) restored.", "", len(result.restored))
         if result.highest_level is not None:
-            summary += " " + self.tr("Highest level: %1.").replace("%1", result.highest_level.label)
+            summary = join_sentences(summary, self.tr("Highest level: %1.").replace("%1", result.highest_level.label))
         self.summary_label.setText(summary)
 
     def changeEvent(self, event: QEvent) -> None:

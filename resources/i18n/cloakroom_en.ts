@@ -1,0 +1,58 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>MaskTab</name>
+    <message numerus="yes">
+        <source>%n value(s) will be masked: %1.</source>
+        <translation>
+            <numerusform>%n value will be masked: %1.</numerusform>
+            <numerusform>%n values will be masked: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n value(s) kept.</source>
+        <translation>
+            <numerusform>%n value kept.</numerusform>
+            <numerusform>%n values kept.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message numerus="yes">
+        <source>%n placeholder(s) forgotten.</source>
+        <translation>
+            <numerusform>%n placeholder forgotten.</numerusform>
+            <numerusform>%n placeholders forgotten.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TestPage</name>
+    <message numerus="yes">
+        <source>The model found %n item(s) in the sample.</source>
+        <translation>
+            <numerusform>The model found %n item in the sample.</numerusform>
+            <numerusform>The model found %n items in the sample.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnmaskTab</name>
+    <message numerus="yes">
+        <source>Warning: %n placeholder(s) could not be restored.</source>
+        <translation>
+            <numerusform>Warning: %n placeholder could not be restored.</numerusform>
+            <numerusform>Warning: %n placeholders could not be restored.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n placeholder(s) restored.</source>
+        <translation>
+            <numerusform>%n placeholder restored.</numerusform>
+            <numerusform>%n placeholders restored.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
