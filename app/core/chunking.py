@@ -25,6 +25,8 @@ TokenCounter = Callable[[str], int]
 
 # Longest plausible token in characters: bounds how far back the overlap search looks.
 MAX_CHARS_PER_TOKEN = 32
+# How far the start of an overlap may move forward to begin at a word rather than inside one.
+MAX_OVERLAP_SNAP_CHARS = 8
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|[。！？；]+[”’」』）]*\s*|\n\s*")
@@ -137,20 +139,22 @@ def _pack(units: Iterable[tuple[int, int, int]], budget: int) -> list[tuple[int,
 
 
 def _overlap_start(text: str, previous_start: int, boundary: int, overlap: int, count_tokens: TokenCounter) -> int:
-    """The earliest start before ``boundary`` whose stretch up to it fits in ``overlap`` tokens.
+    """The earliest start before ``boundary`` whose stretch up to it fits in ``overlap`` tokens, moved forward to a
+    word start (or a position next to a Chinese/Japanese character) when one is near.
 
-    Prefers word starts and positions next to Chinese/Japanese characters (where words start in unspaced scripts);
-    falls back to any character only when no such position fits.
+    Snapping only a few characters keeps the overlap whole: text without spaces ("alphaalpha…。") has no word starts
+    at all, and snapping to the nearest one there would shrink the overlap to nothing.
     """
     if overlap <= 0:
         return boundary
     lowest = max(previous_start, boundary - overlap * MAX_CHARS_PER_TOKEN)
-    preferred = [position for position in range(lowest, boundary) if _is_soft_boundary(text, position, previous_start)]
-    for candidates in (preferred, range(lowest, boundary)):
-        found = _earliest_fitting(text, candidates, boundary, overlap, count_tokens)
-        if found is not None:
-            return found
-    return boundary
+    anywhere = _earliest_fitting(text, range(lowest, boundary), boundary, overlap, count_tokens)
+    if anywhere is None:
+        return boundary
+    for position in range(anywhere, min(boundary, anywhere + MAX_OVERLAP_SNAP_CHARS + 1)):
+        if _is_soft_boundary(text, position, previous_start):
+            return position
+    return anywhere
 
 
 def _is_soft_boundary(text: str, position: int, previous_start: int) -> bool:
