@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.core.engine import Engine
 from app.core.errors import CloakroomError, InputError
-from app.core.findings import Finding
+from app.core.masking import MaskResult
 from app.core.settings import Settings
 from app.core.taxonomy import Level
 from app.core.text_input import check_text
@@ -57,7 +57,7 @@ class AppController(QObject):
         self._clear_timer.setSingleShot(True)
         self._clear_timer.timeout.connect(self._clear_restored_text)
         self._restored_text: str | None = None
-        worker.job_finished.connect(self._on_job_finished)
+        worker.mask_finished.connect(self._on_mask_finished)
         worker.job_failed.connect(self._on_job_failed)
         worker.job_cancelled.connect(self._on_job_cancelled)
         worker.state_changed.connect(self._on_model_state)
@@ -102,7 +102,7 @@ class AppController(QObject):
         text = self._read_clipboard()
         if text is None:
             return
-        job_id = self.worker.submit(text)
+        job_id = self.worker.submit(text, mask=True)
         self._pending = PendingMask(job_id, text)
         self.state_changed.emit()
 
@@ -111,8 +111,9 @@ class AppController(QObject):
         if self._pending is not None:
             self.worker.cancel(self._pending.job_id)
 
-    @Slot(int, list)
-    def _on_job_finished(self, job_id: int, findings: list[Finding]) -> None:
+    @Slot(int, object)
+    def _on_mask_finished(self, job_id: int, result: MaskResult) -> None:
+        """The worker detected and committed every mapping; only now may the masked text reach the clipboard."""
         pending = self._take_pending(job_id)
         if pending is None:
             return
@@ -122,11 +123,6 @@ class AppController(QObject):
                 self.tr("You copied something else while Cloakroom was detecting; nothing was replaced."),
                 True,
             )
-            return
-        try:
-            result = self.engine.mask_findings(pending.text, findings)  # commits every mapping first
-        except CloakroomError as error:
-            self.notify.emit(self.tr("Nothing was masked"), core_text(error), True)
             return
         if not result.replacements:
             self.notify.emit(self.tr("Nothing to mask"), self.tr("No private data found; the clipboard is unchanged."), False)

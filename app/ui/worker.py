@@ -18,9 +18,10 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from app.core.detectors.base import Detector, ProgressCallback, check_cancelled
 from app.core.engine import Engine
-from app.core.errors import Cancelled, CloakroomError
+from app.core.errors import Cancelled, CloakroomError, ModelError
 from app.core.findings import Finding
-from app.ui.summaries import core_text
+from app.core.masking import MaskResult
+from app.ui.summaries import core_text, join_sentences
 
 ModelFactory = Callable[[], Detector]
 """Loads the model and returns its detector; runs in the worker thread; raises `CloakroomError` on failure."""
@@ -63,6 +64,7 @@ class DetectionJob:
     job_id: int
     text: str
     model_only: bool
+    mask: bool = False  # detect, apply the policy and commit the mappings, all off the GUI thread
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
@@ -72,6 +74,7 @@ class DetectionWorker(QObject):
     state_changed = Signal(object, str)  # ModelState, a message safe to show (never user text)
     job_progress = Signal(int, int, int)  # job id, done, total
     job_finished = Signal(int, list)  # job id, findings (merged, non-overlapping)
+    mask_finished = Signal(int, object)  # job id, MaskResult: its mappings are committed to the store
     job_failed = Signal(int, str)  # job id, message safe to show
     job_cancelled = Signal(int)
 
@@ -116,9 +119,10 @@ class DetectionWorker(QObject):
     def unload_model(self) -> None:
         self._unload_requested.emit()
 
-    def submit(self, text: str, *, model_only: bool = False) -> int:
-        """Queue a detection of ``text``; the answer arrives as `job_finished`/`job_failed`/`job_cancelled`."""
-        job = DetectionJob(next(self._ids), text, model_only)
+    def submit(self, text: str, *, model_only: bool = False, mask: bool = False) -> int:
+        """Queue a detection (or with ``mask``, a whole masking) of ``text``; the answer arrives as
+        `job_finished` (`mask_finished`), `job_failed` or `job_cancelled`."""
+        job = DetectionJob(next(self._ids), text, model_only, mask)
         with self._jobs_lock:
             self._jobs[job.job_id] = job
         self._job_requested.emit(job)
@@ -186,27 +190,48 @@ class DetectionWorker(QObject):
         try:
             check_cancelled(job.cancel)
             self._set_working(True)
-            findings = self._detect(job)
+            outcome = self._mask(job) if job.mask else self._detect(job)
         except Cancelled:
             self.job_cancelled.emit(job.job_id)
+        except ModelError as error:
+            self.job_failed.emit(job.job_id, self._model_failure(job, error))
         except CloakroomError as error:
             self.job_failed.emit(job.job_id, core_text(error))
         except Exception as error:  # noqa: BLE001 - report, never crash the thread; the message names no content
             self.job_failed.emit(
                 job.job_id, self.tr("Detection failed unexpectedly (%1).").replace("%1", type(error).__name__))
         else:
-            self.job_finished.emit(job.job_id, findings)
+            if job.mask:
+                self.mask_finished.emit(job.job_id, outcome)
+            else:
+                self.job_finished.emit(job.job_id, outcome)
         finally:
             with self._jobs_lock:
                 self._jobs.pop(job.job_id, None)
             self._set_working(False)
             self._restart_idle_timer()
 
-    def _detect(self, job: DetectionJob) -> list[Finding]:
+    def _progress(self, job: DetectionJob) -> Callable[[int, int], None]:
         def progress(done: int, total: int) -> None:
             self.job_progress.emit(job.job_id, done, total)
 
-        return self._engine.detect(job.text, use_rules=not job.model_only, cancel=job.cancel, progress=progress)
+        return progress
+
+    def _detect(self, job: DetectionJob) -> list[Finding]:
+        return self._engine.detect(
+            job.text, use_rules=not job.model_only, cancel=job.cancel, progress=self._progress(job)
+        )
+
+    def _mask(self, job: DetectionJob) -> MaskResult:
+        return self._engine.mask(job.text, cancel=job.cancel, progress=self._progress(job))
+
+    def _model_failure(self, job: DetectionJob, error: ModelError) -> str:
+        """The model's failure; for a whole masking, where to still use what the rules found."""
+        message = core_text(error)
+        if job.model_only:
+            return message
+        hint = self.tr("The review window (Ctrl+Alt+R) shows what the rules found, and can mask that.")
+        return join_sentences(message, hint)
 
     def _set_working(self, working: bool) -> None:
         if self._slot.detector is None:

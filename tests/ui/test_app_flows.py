@@ -130,6 +130,7 @@ def test_a_model_error_leaves_the_clipboard_as_it_was(qtbot: QtBot, controller: 
     with qtbot.waitSignal(controller.notify, timeout=10_000) as notice:
         controller.mask_clipboard()
     assert notice.args[0] == "Nothing was masked" and "stopped unexpectedly" in notice.args[1]
+    assert "review window" in notice.args[1]  # where the rules' findings can still be masked
     assert _clipboard_text() == "Dana wrote dana@example.org"
 
 
@@ -184,3 +185,19 @@ def test_worker_reports_model_states(qtbot: QtBot, controller: AppController) ->
     with qtbot.waitSignal(controller.notify, timeout=10_000) as notice:
         worker.load_model(broken)
     assert worker.state is ModelState.ERROR and "not a GGUF model" in notice.args[1]
+
+
+def test_masking_commits_off_the_gui_thread(qtbot: QtBot, controller: AppController, store: MemoryStore) -> None:
+    """A 10 MB clipboard must not freeze the app: detection, splicing and the vault commit run in the worker."""
+    committing_threads: list[threading.Thread] = []
+    original_assign = store.assign
+
+    def recording_assign(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        committing_threads.append(threading.current_thread())
+        return original_assign(*args, **kwargs)
+
+    store.assign = recording_assign  # type: ignore[method-assign]
+    QGuiApplication.clipboard().setText(SECRET_TEXT)
+    with qtbot.waitSignal(controller.notify, timeout=10_000):
+        controller.mask_clipboard()
+    assert committing_threads and threading.main_thread() not in committing_threads
