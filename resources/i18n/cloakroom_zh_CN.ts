@@ -275,6 +275,10 @@
         <translation>检测意外失败（%1）。</translation>
     </message>
     <message>
+        <source>The review window (Ctrl+Alt+R) shows what the rules found, and can mask that.</source>
+        <translation>审阅窗口（Ctrl+Alt+R）会显示规则找到的内容，并可以遮盖它们。</translation>
+    </message>
+    <message>
         <source>Detecting…</source>
         <translation>正在检测…</translation>
     </message>
