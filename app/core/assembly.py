@@ -16,6 +16,7 @@ from app.core.detectors.base import Detector, ProgressCallback
 from app.core.engine import Engine
 from app.core.errors import ModelError
 from app.core.findings import Finding
+from app.core.paths import app_paths
 from app.core.policy import AlwaysMaskEntry, Override, Policy
 from app.core.settings import Settings
 from app.core.store import MappingStore
@@ -65,7 +66,9 @@ def build_engine(
     min_level: Level | None = None,
 ) -> Engine:
     lists = private_lists_of(store)
-    return Engine(store=store, policy=build_policy(settings, lists, min_level), rules=build_rules_detector(), model=model)
+    return Engine(
+        store=store, policy=build_policy(settings, lists, min_level), rules=build_rules_detector(), model=model
+    )
 
 
 def configured_model_path(settings: Settings, override: str | Path | None = None) -> Path | None:
@@ -104,7 +107,12 @@ def model_detector_factory(
     profile: str | None = None,
     user_name: str | None = None,
 ) -> Callable[[], LoadedModelDetector]:
-    """A function that loads the model and returns its detector (slow: run it where waiting is fine)."""
+    """A function that loads the model and returns its detector (slow: run it where waiting is fine).
+
+    Loading also warms the fixed prompt prefix (`ModelDetector.warm_prefix`): restored from the app's cache when a
+    previous start persisted it, else evaluated once and persisted, so the first detection reads only the person's
+    text. The persisted state holds the instructions' tokens only, never a person's name or text.
+    """
 
     def load() -> LoadedModelDetector:
         from app.core.detectors.model import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
@@ -119,6 +127,11 @@ def model_detector_factory(
             n_gpu_layers=settings.n_gpu_layers,
         )
         detector = ModelDetector(loaded.llama, profile=profile or settings.prompt_profile, real_name=user_name or "")
+        try:
+            detector.warm_prefix(app_paths().cache)
+        except BaseException:
+            loaded.close()
+            raise
         return LoadedModelDetector(detector, loaded)
 
     return load

@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import llama_cpp
 import pytest
@@ -33,7 +31,7 @@ from app.core.errors import Cancelled, ModelError, ModelOutputError
 from app.core.findings import MODEL
 from app.core.paths import app_paths
 from app.core.taxonomy import Level
-from tests.helpers.models import load_llama
+from tests.helpers.models import load_llama, recorded_decodes
 
 PERSONAL_TEXT = "Hi, I'm Alice Wong. My email is alice.wong@example.com and my password is hunter22."
 OTHER_TEXT = "Bob Stone lives at 12 Elm Road and his phone number is 415-555-0199."
@@ -63,25 +61,6 @@ class EchoingProfile(QuietProfile):
 
     def per_call(self, text: str, real_name: str) -> str:
         return f"Text: {text}\nText again: {text}"
-
-
-@contextlib.contextmanager
-def recorded_evals(llama: llama_cpp.Llama, before_eval: Callable[[int], None] | None = None) -> Iterator[list[int]]:
-    """Record how many tokens each `Llama.eval` call evaluates (the first call of a completion is the prompt)."""
-    sizes: list[int] = []
-    original = llama.eval
-
-    def counting_eval(tokens: Any) -> None:
-        sizes.append(len(tokens))
-        if before_eval is not None:
-            before_eval(len(sizes))
-        original(tokens)
-
-    llama.eval = counting_eval  # type: ignore[method-assign]
-    try:
-        yield sizes
-    finally:
-        del llama.eval  # back to the class's method
 
 
 # -- SmolLM2: a real model answering under the grammar ------------------------------------------------------------------
@@ -149,7 +128,7 @@ def test_cancel_before_the_start_evaluates_nothing(smollm2_llama: llama_cpp.Llam
     detector = ModelDetector(smollm2_llama, profile=CARD)
     cancel = threading.Event()
     cancel.set()
-    with recorded_evals(smollm2_llama) as evals, pytest.raises(Cancelled):
+    with recorded_decodes(smollm2_llama) as evals, pytest.raises(Cancelled):
         detector.detect(PERSONAL_TEXT, cancel=cancel)
     assert evals == []
 
@@ -180,7 +159,7 @@ def test_cancel_during_generation_stops_after_the_current_token(smollm2_llama: l
         if call == 3:  # prompt, then two single generated tokens
             cancel.set()
 
-    with recorded_evals(smollm2_llama, cancel_on_third_eval) as evals, pytest.raises(Cancelled):
+    with recorded_decodes(smollm2_llama, cancel_on_third_eval) as evals, pytest.raises(Cancelled):
         detector.detect(OTHER_TEXT, cancel=cancel)
     assert len(evals) == 3
 
@@ -190,7 +169,7 @@ def test_cancel_during_prompt_evaluation_aborts_it_and_leaves_the_model_usable(
 ) -> None:
     detector = ModelDetector(smollm2_llama, profile=QuietProfile(), max_new_tokens=32)
     cancel = threading.Event()
-    with recorded_evals(smollm2_llama, lambda call: cancel.set()) as evals, pytest.raises(Cancelled):
+    with recorded_decodes(smollm2_llama, lambda call: cancel.set()) as evals, pytest.raises(Cancelled):
         detector.detect(OTHER_TEXT, cancel=cancel)
     assert len(evals) == 1  # llama.cpp stopped inside the prompt's evaluation...
     assert smollm2_llama.n_tokens < len(detector.prompt_tokens(OTHER_TEXT))  # ...before the prompt was in
@@ -237,7 +216,7 @@ def test_the_second_call_evaluates_only_the_part_after_the_reused_prefix(tiny_qw
     with contextlib.suppress(ModelOutputError):  # gibberish weights: the answer is usually cut off
         detector.detect(PERSONAL_TEXT)
 
-    with recorded_evals(tiny_qwen3_llama) as evals, contextlib.suppress(ModelOutputError):
+    with recorded_decodes(tiny_qwen3_llama) as evals, contextlib.suppress(ModelOutputError):
         detector.detect(OTHER_TEXT)
     previous_prompt = detector.prompt_tokens(PERSONAL_TEXT)
     prompt = detector.prompt_tokens(OTHER_TEXT)
@@ -288,6 +267,6 @@ def test_a_context_too_small_for_prompt_and_answer_is_a_clear_error(tiny_qwen3_l
 
 def test_blank_text_asks_nothing(tiny_qwen3_llama: llama_cpp.Llama) -> None:
     detector = ModelDetector(tiny_qwen3_llama)
-    with recorded_evals(tiny_qwen3_llama) as evals:
+    with recorded_decodes(tiny_qwen3_llama) as evals:
         assert detector.detect("  \n ") == []
     assert evals == []

@@ -19,6 +19,7 @@ Assets live in ``$CLOAKROOM_TEST_ASSETS`` or ``~/.cache/cloakroom-tests``, outsi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import hashlib
 import importlib.util
@@ -433,3 +434,24 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@contextlib.contextmanager
+def recorded_decodes(llama: Any, before: Callable[[int], None] | None = None) -> Iterator[list[int]]:
+    """The size of every batch llama.cpp evaluates meanwhile (`Llama.eval` and the answer decoders all go through the
+    context's ``decode``); ``before`` is called with the batch's number before each one is evaluated."""
+    sizes: list[int] = []
+    context = llama._ctx
+    original = context.decode
+
+    def counting_decode(batch: Any) -> None:
+        sizes.append(batch.n_tokens())
+        if before is not None:
+            before(len(sizes))
+        original(batch)
+
+    context.decode = counting_decode
+    try:
+        yield sizes
+    finally:
+        del context.decode  # back to the class's method

@@ -7,13 +7,27 @@ One call per chunk of the input:
    the prefix it still holds from the last call. The person's part is tokenized with special tokens off: text that
    looks like ``<|im_end|>`` cannot end the message early.
 2. Decoding is greedy, under a JSON-schema grammar (built once per detector: it is costly), with a bound on new
-   tokens. An answer that did not end by itself (``finish_reason != "stop"``) is cut off and raises
-   `ModelOutputError`: it must never pass as "nothing found".
+   tokens. ``decoding="fast"`` drafts the answer's predictable tokens (schema keys, values copied from the input,
+   type names, levels) and verifies them in one batch per model step (`decoding.DraftingDecoder`);
+   ``decoding="plain"`` samples one token per step as `Llama.create_completion` does (`decoding.PlainDecoder`).
+   They pick the same tokens where llama.cpp evaluates a batch row as it evaluates a single token; the default
+   ``"auto"`` measures how far the two differ for this model and backend when the prefix is warmed
+   (`warm_prefix`, at load) and drafts only when the difference is small (close calls are then re-checked one row at
+   a time); before that it decodes plainly. An answer that did not end by itself (``finish_reason != "stop"``) is cut off and raises `ModelOutputError`: it must never pass as
+   "nothing found".
 3. The answer is parsed and located in the whole input (`model_output`), so a value that crosses a chunk edge, or
    occurs in another chunk too, is found whole everywhere.
 
-Cancelling is honoured between chunks, while the prompt is evaluated (a llama.cpp abort callback: a long prompt can
-take minutes on a CPU) and after every generated token (a stopping criterion).
+Cancelling is honoured between chunks, inside every llama.cpp evaluation (an abort callback: a long prompt can take
+minutes on a CPU) and after every model step while answering.
+
+The fixed prefix's KV state can be warmed at load and persisted (`warm_prefix`, see `prefix_state`): after any other
+use of the model evicted it, the next detection restores it from disk instead of evaluating it again.
+
+Batch rows and single tokens round differently in llama.cpp: measured, SmolLM2 Q4_1 differs by up to ~1 logit
+without flash attention and not at all with it; Qwen3-shaped Q4_K_M files by ~0.05 either way (the K-quant kernels
+for batches and single tokens differ). On a CPU, flash attention made every step slower in our measurements, so it
+is no requirement; "auto" adapts to whatever the model was loaded with.
 
 A detector wraps ONE long-lived `llama_cpp.Llama` passed in by the caller, which keeps the KV state between calls.
 Neither is thread-safe: one worker thread owns both, and nothing else may use that `Llama` meanwhile (another prompt
@@ -26,21 +40,31 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import deque
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import llama_cpp
-import numpy as np
 
 from app.core.chunking import TextChunk, plan_chunks
 from app.core.detectors.base import ProgressCallback, check_cancelled
+from app.core.detectors.decoding import (
+    DEFAULT_MAX_DRAFT_TOKENS,
+    DEFAULT_TIE_MARGIN,
+    MAX_NOISE_FOR_DRAFTING,
+    AnswerDecoder,
+    DecodedAnswer,
+    DraftingDecoder,
+    PlainDecoder,
+    Steering,
+    common_prefix_length,
+    measure_batch_noise,
+)
 from app.core.detectors.model_output import ANSWER_SCHEMA, ModelItem, locate_items, parse_model_output
+from app.core.detectors.prefix_state import PrefixState, PrefixWarmth, holds_prefix, warm_prefix
 from app.core.detectors.prompts import DEFAULT_PROFILE, ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
-from app.core.errors import Cancelled, ModelError, ModelOutputError
+from app.core.errors import ModelError, ModelOutputError
 from app.core.findings import MODEL, Finding
 
 DEFAULT_MAX_NEW_TOKENS = 1024
@@ -49,8 +73,9 @@ DEFAULT_OVERLAP_TOKENS = 48
 # Room left unused in the context window: chunk sizes are estimated from pieces, and the frame adds a token or two.
 CONTEXT_SAFETY_TOKENS = 8
 MIN_CHUNK_TOKENS = 16
-
-_NO_ABORT = llama_cpp.ggml_abort_callback()  # a NULL callback: llama.cpp then never aborts
+DECODING_MODES = ("auto", "fast", "plain")
+# Restoring the prefix from disk beats evaluating it only when enough of it is missing.
+MIN_TOKENS_WORTH_RESTORING = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +83,9 @@ class ModelStats:
     """What the last `ModelDetector.detect` cost and returned — counts and times only, never content.
 
     ``prompt_tokens_cached`` counts prompt tokens llama.cpp still held from the previous call (about that many were
-    not evaluated again). ``items_returned`` counts the answer arrays' elements; ``items_malformed`` those skipped for
+    not evaluated again); ``prefix_restores`` how often the fixed prefix was read back from disk instead.
+    ``model_steps`` counts llama.cpp evaluations while answering; ``drafted_tokens`` the tokens proposed for checking
+    in those batches and ``accepted_draft_tokens`` those that were kept. ``items_returned`` counts the answer arrays' elements; ``items_malformed`` those skipped for
     missing or mistyped fields; ``items_not_found`` the distinct values that do not occur in the input.
     """
 
@@ -72,6 +99,10 @@ class ModelStats:
     items_malformed: int = 0
     items_not_found: int = 0
     findings: int = 0
+    prefix_restores: int = 0
+    model_steps: int = 0
+    drafted_tokens: int = 0
+    accepted_draft_tokens: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,39 +122,13 @@ class _StatsTally:
     items_malformed: int = 0
     items_not_found: int = 0
     findings: int = 0
+    prefix_restores: int = 0
+    model_steps: int = 0
+    drafted_tokens: int = 0
+    accepted_draft_tokens: int = 0
 
     def frozen(self) -> ModelStats:
         return ModelStats(**asdict(self))
-
-
-@dataclass
-class _Answer:
-    text: str
-    finish_reason: str
-    prompt_tokens: int
-    prompt_tokens_cached: int
-    generated_tokens: int
-    prompt_eval_seconds: float
-    generation_seconds: float
-
-
-@dataclass
-class _GenerationClock:
-    """Splits a call's time at the first sampled token: before it the prompt was evaluated, after it the answer."""
-
-    started: float = field(default_factory=time.perf_counter)
-    first_token: float | None = None
-
-    def mark_first_token(self) -> bool:
-        if self.first_token is not None:
-            return False
-        self.first_token = time.perf_counter()
-        return True
-
-    def phases(self) -> tuple[float, float]:
-        ended = time.perf_counter()
-        split = self.first_token if self.first_token is not None else ended
-        return split - self.started, ended - split
 
 
 class ModelDetector:
@@ -131,7 +136,9 @@ class ModelDetector:
 
     Options: ``profile`` (a prompt profile name or object; `prompts.PROFILE_NAMES`), ``real_name`` (the person's own
     name, a setting: tells their name apart from third parties'), ``max_new_tokens`` (bound on each answer: an answer
-    that reaches it raises `ModelOutputError`), ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting).
+    that reaches it raises `ModelOutputError`), ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting),
+    ``decoding`` ("fast", "plain", or "auto": chosen from the measured batch noise, see the module doc) and
+    ``max_draft_tokens``. ``steering`` is for benchmarks on random-weight stand-in models only (`decoding.Steering`).
     """
 
     name = MODEL
@@ -146,11 +153,16 @@ class ModelDetector:
         max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
         overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
         prompts_folder: Path | None = None,
+        decoding: str = "auto",
+        max_draft_tokens: int = DEFAULT_MAX_DRAFT_TOKENS,
+        steering: Steering | None = None,
     ) -> None:
         if isinstance(getattr(llama, "cache", None), llama_cpp.LlamaDiskCache):
             raise ModelError("The model has a disk cache, which would store text unencrypted; load it without one.")
-        if max_new_tokens < 1 or max_chunk_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0:
+        if max_new_tokens < 1 or max_chunk_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or max_draft_tokens < 0:
             raise ValueError("token limits out of range")
+        if decoding not in DECODING_MODES:
+            raise ValueError(f"decoding must be one of {DECODING_MODES}")
         self._llama = llama
         self.profile = get_profile(profile, prompts_folder) if isinstance(profile, str) else profile
         self.real_name = real_name
@@ -163,8 +175,71 @@ class ModelDetector:
         self._grammar = llama_cpp.LlamaGrammar.from_json_schema(json.dumps(ANSWER_SCHEMA), verbose=False)
         self._prefix_tokens = self._start_tokens() + self._tokenize(self.frame.head + self.profile.fixed, special=True)
         self._tail_tokens = self._tokenize(self.frame.tail, special=True)
-        self._abort_callback: Any = None
+        self.decoding = decoding  # "auto" until `calibrate_decoding` has measured the batch noise
+        self._auto = decoding == "auto"
+        self.batch_noise: float | None = None
+        self._steering = steering
+        self._max_draft_tokens = max_draft_tokens
+        self._decoder: AnswerDecoder | None = None if decoding == "auto" else self._make_decoder(decoding, None)
+        self._prefix_state: PrefixState | None = None
+        self.prefix_warmth: PrefixWarmth | None = None  # how the last `warm_prefix` went (counts and times only)
         self.last_stats: ModelStats | None = None
+
+    # -- prompt prefix state --------------------------------------------------------------------------------------
+
+    def warm_prefix(self, cache_folder: Path | None, *, cancel: threading.Event | None = None) -> PrefixWarmth:
+        """Make the model hold the fixed prompt prefix now, so the first detection evaluates only the person's part.
+
+        Call it once after loading the model (it can take minutes on a CPU the first time, ~a second afterwards).
+        With a ``cache_folder`` (the app's cache, `app_paths().cache`) the prefix's KV state is read from there when a
+        valid one exists, else evaluated and written there; later detections restore it from there whenever another
+        use of the model evicted it. The state holds no user data (see `prefix_state`).
+        """
+        warmth, self._prefix_state = warm_prefix(self._llama, self._prefix_tokens, cache_folder, cancel=cancel)
+        self.prefix_warmth = warmth
+        self.calibrate_decoding()
+        return warmth
+
+    def _restore_prefix_if_evicted(self, tally: _StatsTally) -> None:
+        """Read the prefix back from disk when the model no longer holds it and evaluating it again would cost more."""
+        state = self._prefix_state
+        if state is None or holds_prefix(self._llama, self._prefix_tokens):
+            return
+        held = common_prefix_length(self._llama.input_ids[: self._llama.n_tokens], self._prefix_tokens)
+        if len(self._prefix_tokens) - held >= MIN_TOKENS_WORTH_RESTORING and state.restore():
+            tally.prefix_restores += 1
+
+    # -- decoding -------------------------------------------------------------------------------------------------
+
+    def calibrate_decoding(self) -> str:
+        """For "auto": measure the batch noise (`decoding.measure_batch_noise`) and choose the decoder; returns it.
+
+        Drafting is chosen when batch rows round (almost) like single tokens, with close calls within a few times
+        the noise re-checked alone; otherwise plain decoding. `warm_prefix` calls this; until then "auto" decodes
+        plainly. The model holds the fixed prefix afterwards.
+        """
+        if self._auto and self.batch_noise is None:
+            self.batch_noise = measure_batch_noise(self._llama, self._prefix_tokens)
+            self.decoding = "fast" if self.batch_noise <= MAX_NOISE_FOR_DRAFTING else "plain"
+            self._decoder = self._make_decoder(self.decoding, self.batch_noise)
+        return self.decoding
+
+    def _decoder_for_calls(self) -> AnswerDecoder:
+        if self._decoder is None:  # "auto", not calibrated yet: plain decoding is the safe choice
+            self._decoder = self._make_decoder("plain", None)
+        return self._decoder
+
+    def _make_decoder(self, decoding: str, noise: float | None) -> AnswerDecoder:
+        if decoding == "plain":
+            return PlainDecoder(self._llama, self._grammar, steering=self._steering)
+        margin = DEFAULT_TIE_MARGIN if noise is None else max(DEFAULT_TIE_MARGIN, 4 * noise)
+        return DraftingDecoder(
+            self._llama,
+            self._grammar,
+            steering=self._steering,
+            max_draft_tokens=self._max_draft_tokens,
+            tie_margin=margin,
+        )
 
     # -- prompt ---------------------------------------------------------------------------------------------------
 
@@ -244,7 +319,7 @@ class ModelDetector:
                 pending.extendleft(reversed(smaller))
                 total += len(smaller) - 1
                 continue
-            answer = self._answer(tokens, cancel, tally)
+            answer = self._answer(tokens, chunk.of(text), cancel, tally)
             if answer.finish_reason != "stop":
                 raise ModelOutputError(
                     f"The model's answer was cut off at the limit of {self.max_new_tokens} new tokens, so its "
@@ -271,53 +346,22 @@ class ModelDetector:
             raise ModelError("The model's context window is too small for the prompt; raise n_ctx.")
         return smaller
 
-    def _answer(self, tokens: list[int], cancel: threading.Event | None, tally: _StatsTally) -> _Answer:
-        answer = self._generate(tokens, cancel)
+    def _answer(
+        self, tokens: list[int], source_text: str, cancel: threading.Event | None, tally: _StatsTally
+    ) -> DecodedAnswer:
+        self._restore_prefix_if_evicted(tally)
+        answer = self._decoder_for_calls().decode(
+            tokens, max_new_tokens=self.max_new_tokens, source_text=source_text, cancel=cancel
+        )
         tally.prompt_tokens += answer.prompt_tokens
         tally.prompt_tokens_cached += answer.prompt_tokens_cached
-        tally.generated_tokens += answer.generated_tokens
+        tally.generated_tokens += len(answer.tokens)
         tally.prompt_eval_seconds += answer.prompt_eval_seconds
         tally.generation_seconds += answer.generation_seconds
+        tally.model_steps += answer.model_steps
+        tally.drafted_tokens += answer.drafted_tokens
+        tally.accepted_draft_tokens += answer.accepted_draft_tokens
         return answer
-
-    def _generate(self, tokens: list[int], cancel: threading.Event | None) -> _Answer:
-        cached = self._cached_prefix_length(tokens)
-        clock = _GenerationClock()
-
-        def stop_if_cancelled(_input_ids: Any, _logits: Any) -> bool:
-            if clock.mark_first_token():
-                self._set_abort(None)  # the prompt is evaluated; per-token checks take over
-            return cancel is not None and cancel.is_set()
-
-        self._set_abort(cancel)
-        try:
-            completion: Any = self._llama.create_completion(
-                tokens,
-                max_tokens=self.max_new_tokens,
-                temperature=0.0,
-                repeat_penalty=1.0,
-                grammar=self._grammar,
-                stopping_criteria=llama_cpp.StoppingCriteriaList([stop_if_cancelled]),
-            )
-        except (RuntimeError, ValueError):
-            # An abort surfaces as a failed decode. llama.cpp errors can quote the input: never chain them.
-            if cancel is not None and cancel.is_set():
-                raise Cancelled() from None
-            raise ModelError("The model failed while reading the text or writing its answer.") from None
-        finally:
-            self._set_abort(None)
-        check_cancelled(cancel)  # a stopping criterion ends generation as if it had finished
-        prompt_seconds, generation_seconds = clock.phases()
-        choice = completion["choices"][0]
-        return _Answer(
-            text=choice["text"],
-            finish_reason=str(choice["finish_reason"]),
-            prompt_tokens=len(tokens),
-            prompt_tokens_cached=cached,
-            generated_tokens=int(completion["usage"]["completion_tokens"]),
-            prompt_eval_seconds=prompt_seconds,
-            generation_seconds=generation_seconds,
-        )
 
     # -- llama.cpp plumbing ---------------------------------------------------------------------------------------
 
@@ -340,27 +384,6 @@ class ModelDetector:
         if token < 0:
             return ""
         return self._llama.detokenize([token], special=True).decode("utf-8", errors="replace")
-
-    def _cached_prefix_length(self, tokens: Sequence[int]) -> int:
-        """How many leading prompt tokens llama.cpp still holds (it always re-evaluates at least the last one)."""
-        held_count = min(self._llama.n_tokens, len(tokens))
-        if held_count == 0:
-            return 0
-        held = np.asarray(self._llama.input_ids[:held_count])
-        differs = np.flatnonzero(held != np.asarray(tokens[:held_count]))
-        common = int(differs[0]) if differs.size else held_count
-        return min(common, len(tokens) - 1)
-
-    def _set_abort(self, cancel: threading.Event | None) -> None:
-        """Let llama.cpp stop a long prompt evaluation when ``cancel`` is set (None removes the hook)."""
-        if cancel is None:
-            if self._abort_callback is not None:
-                llama_cpp.llama_set_abort_callback(self._llama.ctx, _NO_ABORT, None)
-                self._abort_callback = None
-            return
-        callback = llama_cpp.ggml_abort_callback(lambda _data: cancel.is_set())
-        llama_cpp.llama_set_abort_callback(self._llama.ctx, callback, None)
-        self._abort_callback = callback  # llama.cpp holds only a raw pointer: keep the Python object alive
 
 
 def _report(progress: ProgressCallback | None, done: int, total: int) -> None:
