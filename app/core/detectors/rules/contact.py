@@ -14,6 +14,7 @@ groups joined by single separators (space, ``-``, ``.``, ``/``, parentheses). Ea
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,6 +89,9 @@ _GROUP = re.compile(r"\([0-9]{1,5}\)|[0-9]+")
 
 MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15  # E.164
+# Strong shapes that start with neither "+", "0" nor "(" (North American, Chinese mobile: "1 555 123 4567",
+# "86 138 0013 8000") have at most this many groups.
+MAX_UNPREFIXED_GROUPS = 4
 
 # Phone words shortly before a number ("Phone:", "call me on", "not answering at", "电话：") ...
 _PHONE_WORDS_BEFORE = re.compile(
@@ -225,30 +229,34 @@ def _phone_context(text: str, start: int, end: int) -> bool:
     return bool(_PHONE_WORDS_AFTER.match(text[end : end + PHONE_CONTEXT_AFTER]))
 
 
-def _candidate_spans(groups: list[_Group]) -> Iterator[tuple[int, int]]:
-    """Sub-runs of groups to try, longest first, split only where a space separates groups.
+def _candidate_spans(groups: list[_Group], digit_counts: list[int]) -> list[tuple[int, int]]:
+    """Sub-runs of groups with a phone number's digit count, longest first, split only where a space separates groups.
 
     A run such as ``2020-01-01 555-123-4567`` or ``Room 12 555 0134`` holds more than one number; trying the sub-runs
-    lets the phone number be found without swallowing its neighbours.
+    lets the phone number be found without swallowing its neighbours. ``digit_counts[i]`` counts the digits of the
+    first ``i`` groups; filtering on it before sorting keeps runs of tiny groups ("1 2 3 4 …") cheap.
     """
     cut_points = [0] + [index + 1 for index, group in enumerate(groups[:-1]) if group.separator in " \u00a0"]
     cut_points.append(len(groups))
     cut_points = sorted(set(cut_points))
-    spans = [(i, j) for a, i in enumerate(cut_points) for j in cut_points[a + 1 :]]
+    spans = [
+        (i, j)
+        for a, i in enumerate(cut_points)
+        for j in cut_points[a + 1 :]
+        if MIN_PHONE_DIGITS <= digit_counts[j] - digit_counts[i] <= MAX_PHONE_DIGITS
+    ]
     spans.sort(key=lambda pair: (pair[0] - pair[1], pair[0]))
-    yield from spans
+    return spans
 
 
 def _judge(text: str, groups: list[_Group], with_context: bool) -> tuple[int, int] | None:
     """The span of the best phone number in a run of groups, or None."""
-    digit_counts = [0]
-    for group in groups:
-        digit_counts.append(digit_counts[-1] + len(group.digits))
-    for first, last in _candidate_spans(groups):
-        if not MIN_PHONE_DIGITS <= digit_counts[last] - digit_counts[first] <= MAX_PHONE_DIGITS:
-            continue
+    digit_counts = [0, *itertools.accumulate(len(group.digits) for group in groups)]
+    for first, last in _candidate_spans(groups, digit_counts):
         chosen = groups[first:last]
         start, end = chosen[0].start, chosen[-1].end
+        if len(chosen) > MAX_UNPREFIXED_GROUPS and text[start] not in "+0(":
+            continue  # no strong shape: keeps runs of tiny groups ("1 2 3 4 5 6 7 …") linear and cheap
         value = text[start:end]
         digits = digits_of(value)
         if _never_a_phone(value, digits):

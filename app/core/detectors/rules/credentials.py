@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from app.core.detectors.rules.common import finditer_near, literal_anchors, make_finding, trim_trailing
 from app.core.detectors.rules.network import is_database_scheme
 from app.core.findings import Finding
-from app.core.locate import is_unspaced_script
+from app.core.locate import UNSPACED_SCRIPT_CLASS, is_unspaced_script
 
 CONNECTION_STRING_TYPE = "Database Connection String"
 PASSWORD_TYPE = "Password"
@@ -60,9 +60,32 @@ _KEY_VALUE_CHAIN = re.compile(
 _CHAIN_ANCHORS = literal_anchors("password", "pwd", "passwd", "accountkey", "sharedaccesskey")
 _PASSWORD_KEYS = frozenset({"password", "pwd", "passwd"})
 _SERVER_KEYS = frozenset(
-    {"server", "data source", "datasource", "host", "hostname", "address", "addr", "network address", "dsn",
-     "uid", "user id", "userid", "user", "username", "database", "initial catalog", "dbname", "port", "driver",
-     "provider", "accountname", "accountkey", "endpoint", "defaultendpointsprotocol"}
+    {
+        "server",
+        "data source",
+        "datasource",
+        "host",
+        "hostname",
+        "address",
+        "addr",
+        "network address",
+        "dsn",
+        "uid",
+        "user id",
+        "userid",
+        "user",
+        "username",
+        "database",
+        "initial catalog",
+        "dbname",
+        "port",
+        "driver",
+        "provider",
+        "accountname",
+        "accountkey",
+        "endpoint",
+        "defaultendpointsprotocol",
+    }
 )
 
 
@@ -100,29 +123,75 @@ _PASSWORD_LEAD = re.compile(
     r"(?P<separator>[\"']?[ \t]*(?:[:=：]|=>|\bis\b|\bwas\b|是|为|為|:)?[ \t]*)"
 )
 _PASSWORD_ANCHORS = literal_anchors(
-    "password", "passwd", "passwort", "passphrase", "passcode", "pass code", "pass-code", "pwd", "pin",
-    "密码", "口令", "密碼", "パスワード",
+    "password",
+    "passwd",
+    "passwort",
+    "passphrase",
+    "passcode",
+    "pass code",
+    "pass-code",
+    "pwd",
+    "pin",
+    "密码",
+    "口令",
+    "密碼",
+    "パスワード",
 )
-_QUOTES = {"\"": "\"", "'": "'", "“": "”", "‘": "’", "`": "`", "「": "」"}
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "`": "`", "「": "」"}
 # Placeholders and references to where the secret really lives: "<Password_1>", "${DB_PASS}", "%PWD%", "$(cat …)".
 _REFERENCE_PREFIXES = ("<", "${", "$(", "%", "{{")
 MAX_PASSWORD_LENGTH = 128
 MIN_PASSWORD_LENGTH = 3
 _NOT_PASSWORDS = frozenset(
-    {"required", "optional", "none", "null", "empty", "reset", "manager", "policy", "field", "protected", "incorrect",
-     "invalid", "wrong", "changed", "expired", "hidden", "redacted", "hint", "strength", "please", "here",
-     "below", "above", "same", "different", "too", "must", "should", "will", "can", "for", "and", "the", "your",
-     "my", "not", "of"}
+    {
+        "required",
+        "optional",
+        "none",
+        "null",
+        "empty",
+        "reset",
+        "manager",
+        "policy",
+        "field",
+        "protected",
+        "incorrect",
+        "invalid",
+        "wrong",
+        "changed",
+        "expired",
+        "hidden",
+        "redacted",
+        "hint",
+        "strength",
+        "please",
+        "here",
+        "below",
+        "above",
+        "same",
+        "different",
+        "too",
+        "must",
+        "should",
+        "will",
+        "can",
+        "for",
+        "and",
+        "the",
+        "your",
+        "my",
+        "not",
+        "of",
+    }
 )
+
+
+_VALUE_RUN = re.compile(rf"[^\s{UNSPACED_SCRIPT_CLASS}]*")
 
 
 def _value_end(text: str, start: int) -> int:
     """The end of an unquoted value: the first whitespace, CJK character or line end, at most 128 characters."""
     limit = min(len(text), start + MAX_PASSWORD_LENGTH)
-    index = start
-    while index < limit and not text[index].isspace() and not is_unspaced_script(text[index]):
-        index += 1
-    return index
+    return _VALUE_RUN.match(text, start, limit).end()  # type: ignore[union-attr]  # "*" always matches
 
 
 def _quoted_value(text: str, start: int) -> tuple[int, int] | None:
@@ -151,8 +220,31 @@ def _looks_like_password(value: str) -> bool:
 
 # Values that are code, not secrets: ``password: str``, ``password = self.password``, ``password=get_password(…)``.
 _CODE_TYPES = frozenset(
-    {"str", "bytes", "int", "bool", "none", "null", "nil", "true", "false", "string", "optional", "any", "undefined",
-     "char", "varchar", "text", "secretstr", "object", "list", "dict", "required", "string;", "password"}
+    {
+        "str",
+        "bytes",
+        "int",
+        "bool",
+        "none",
+        "null",
+        "nil",
+        "true",
+        "false",
+        "string",
+        "optional",
+        "any",
+        "undefined",
+        "char",
+        "varchar",
+        "text",
+        "secretstr",
+        "object",
+        "list",
+        "dict",
+        "required",
+        "string;",
+        "password",
+    }
 )
 _DOTTED_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _NAMES_A_SECRET = re.compile(r"pass|pwd|secret|token|key|cred", re.IGNORECASE)

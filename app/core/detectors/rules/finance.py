@@ -10,6 +10,7 @@ characters, confirmed by the ISO 13616 mod-97 check. Lower case is accepted (peo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -50,6 +51,23 @@ def _grouping_plausible(lengths: list[int], separators: set[str]) -> bool:
     return all(length == 4 for length in lengths[:-1]) and 1 <= lengths[-1] <= 4
 
 
+def _card_sized_runs(lengths: list[int]) -> list[tuple[int, int]]:
+    """Sub-runs (first, last) of digit groups with a card's digit count, longest first.
+
+    A sub-run of several groups starts with a group of 4 (every plausible grouping does), so runs of short groups
+    ("1 2 3 4 5 …") offer only their single groups: the work stays linear in the candidate's length.
+    """
+    totals = [0, *itertools.accumulate(lengths)]
+    runs = [
+        (first, last)
+        for first in range(len(lengths))
+        for last in (range(first, len(lengths)) if lengths[first] == 4 else (first,))
+        if SHORT_CARD_LENGTH <= totals[last + 1] - totals[first] <= MAX_CARD_LENGTH
+    ]
+    runs.sort(key=lambda pair: (pair[0] - pair[1], pair[0]))
+    return runs
+
+
 def _card_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The longest run of whole digit groups inside a candidate that is a valid card number.
 
@@ -58,11 +76,7 @@ def _card_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """
     segments = [match.span() for match in _DIGITS.finditer(text, start, end)]
     lengths = [segment_end - segment_start for segment_start, segment_end in segments]
-    pairs = [(i, j) for i in range(len(segments)) for j in range(i, len(segments))]
-    pairs.sort(key=lambda pair: (pair[0] - pair[1], pair[0]))
-    for first, last in pairs:
-        if not SHORT_CARD_LENGTH <= sum(lengths[first : last + 1]) <= MAX_CARD_LENGTH:
-            continue
+    for first, last in _card_sized_runs(lengths):
         separators = {text[segments[index][1]] for index in range(first, last)}
         if not _grouping_plausible(lengths[first : last + 1], separators):
             continue
