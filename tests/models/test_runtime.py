@@ -10,7 +10,7 @@ import pytest
 
 from app.core.models.errors import InvalidModelFile, ModelLoadError
 from app.core.models.hardware import physical_core_count
-from app.core.models.runtime import IdleTracker, LoadedModel, ModelKeeper, load_model
+from app.core.models.runtime import CPU_OPTIONS, IdleTracker, LoadedModel, ModelKeeper, load_model
 
 QUIET = {"n_ctx": 256, "n_threads": 1, "n_threads_batch": 1}
 
@@ -20,9 +20,11 @@ class GpuFailsFactory:
 
     def __init__(self) -> None:
         self.calls: list[int] = []
+        self.options: list[dict[str, Any]] = []
 
     def __call__(self, **kwargs: Any) -> llama_cpp.Llama:
         self.calls.append(kwargs["n_gpu_layers"])
+        self.options.append(kwargs)
         if kwargs["n_gpu_layers"] != 0:
             raise ValueError("Failed to load model: CUDA error: out of memory")
         return llama_cpp.Llama(**kwargs)
@@ -33,6 +35,7 @@ def test_gpu_failure_falls_back_to_the_cpu_and_says_so(tiny_qwen3_gguf: Path) ->
     loaded = load_model(tiny_qwen3_gguf, **QUIET, llama_factory=factory, gpu_offload=True)
     try:
         assert factory.calls == [-1, 0]
+        assert "use_mmap" not in factory.options[0]  # the GPU load keeps llama.cpp's mapping
         assert loaded.fell_back_to_cpu and not loaded.on_gpu and loaded.device == "CPU"
         assert loaded.notice is not None and "out of memory" in loaded.notice and "CPU" in loaded.notice
         answer = loaded.llama.create_completion("Hi", max_tokens=2, temperature=0.0)
@@ -50,6 +53,22 @@ def test_without_gpu_support_the_cpu_is_used_without_trying_the_gpu(tiny_qwen3_g
         assert loaded.notice is not None and "no GPU support" in loaded.notice
     finally:
         loaded.close()
+
+
+def test_a_cpu_load_reads_the_file_and_uses_small_micro_batches_unless_told_otherwise(tiny_qwen3_gguf: Path) -> None:
+    factory = GpuFailsFactory()
+    loaded = load_model(tiny_qwen3_gguf, **QUIET, llama_factory=factory, gpu_offload=False)
+    try:
+        assert factory.options[0]["use_mmap"] is False
+        assert llama_cpp.llama_n_ubatch(loaded.llama.ctx) == CPU_OPTIONS["n_ubatch"]
+    finally:
+        loaded.close()
+    chosen = load_model(tiny_qwen3_gguf, **QUIET, llama_factory=factory, gpu_offload=False, n_ubatch=64, use_mmap=True)
+    try:
+        assert factory.options[1]["use_mmap"] is True
+        assert llama_cpp.llama_n_ubatch(chosen.llama.ctx) == 64
+    finally:
+        chosen.close()
 
 
 def test_this_build_reports_its_gpu_support_and_loads(tiny_qwen3_gguf: Path) -> None:

@@ -24,9 +24,9 @@ minutes on a CPU) and after every model step while answering.
 The fixed prefix's KV state can be warmed at load and persisted (`warm_prefix`, see `prefix_state`): after any other
 use of the model evicted it, the next detection restores it from disk instead of evaluating it again.
 
-Batch rows and single tokens round differently in llama.cpp: measured, SmolLM2 Q4_1 differs by up to ~1 logit
-without flash attention and not at all with it; Qwen3-shaped Q4_K_M files by ~0.05 either way (the K-quant kernels
-for batches and single tokens differ). On a CPU, flash attention made every step slower in our measurements, so it
+Batch rows and single tokens round differently in llama.cpp: measured, SmolLM2 Q4_1 differs by up to ~0.7 logit
+without flash attention and not at all with it; Qwen3-shaped Q4_K_M files by ~0.05 (0.6B shape) to ~0.3 (4B shape,
+after a 3k-token prefix) either way (the K-quant kernels for batches and single tokens differ). On a CPU, flash attention made every step slower in our measurements, so it
 is no requirement; "auto" adapts to whatever the model was loaded with.
 
 A detector wraps ONE long-lived `llama_cpp.Llama` passed in by the caller, which keeps the KV state between calls.
