@@ -286,6 +286,42 @@ def test_a_span_the_rules_recognise_is_drafted_whole_with_its_type(tiny_qwen3_ll
     assert not any(source[start:end] == "Bob" for start, end, _kind in hints)
 
 
+def _pushed(drafter: AnswerDrafter, llama: llama_cpp.Llama, text: str) -> AnswerDrafter:
+    for token in llama.tokenize(text.encode(), add_bos=False, special=False):
+        drafter.push(token)
+    return drafter
+
+
+def test_a_value_that_went_on_past_a_comma_is_copied_past_the_next_ones(tiny_qwen3_llama: llama_cpp.Llama) -> None:
+    source = "Post it to 2417 West Belden Avenue, Apt 3F, Chicago, IL 60647. Thanks, Dan"
+    started = _pushed(_drafter(tiny_qwen3_llama, source), tiny_qwen3_llama, '[{"original_text": "2417')
+    assert started.predicted_text().startswith(' West Belden Avenue", ')  # a comma usually ends a value
+    past_one = _pushed(
+        _drafter(tiny_qwen3_llama, source), tiny_qwen3_llama, '[{"original_text": "2417 West Belden Avenue,'
+    )
+    assert past_one.predicted_text().startswith(' Apt 3F, Chicago, IL 60647", "privacy_type": "')
+
+
+def test_an_element_end_without_the_next_comma_is_drafted_as_the_answers_end(tiny_qwen3_llama: llama_cpp.Llama) -> None:
+    llama = tiny_qwen3_llama
+    written = '[{"original_text": "Alice", "privacy_type": "Real Name", "privacy_level": "PL2'
+    element_end = llama.tokenize(b'"}', add_bos=False, special=False)
+    assert len(element_end) == 1
+
+    going_on = _pushed(_drafter(llama, "Alice and Bob"), llama, written)
+    drafted = going_on.propose(16)[0]
+    assert token_piece(llama, drafted) == b'"},'  # Qwen spells an element end with the next comma
+    going_on.push(element_end[0])
+    assert going_on.predicted_text() == ', {"original_text": "'  # written, not refused: another element is likely
+
+    ending = _pushed(_drafter(llama, "Alice and Bob"), llama, written)
+    ending.refused(drafted, element_end[0])
+    ending.push(element_end[0])
+    assert ending.predicted_text() == "]"
+    ending.push(llama.tokenize(b"]", add_bos=False, special=False)[0])
+    assert ending.propose(8) == []
+
+
 @settings(max_examples=60)
 @given(text=st.text(max_size=60), source=st.text(max_size=40))
 def test_the_drafter_takes_any_answer_text(tiny_qwen3_llama: llama_cpp.Llama, text: str, source: str) -> None:
