@@ -55,7 +55,7 @@ from app.core.errors import Cancelled, ModelError
 from app.core.taxonomy import TYPE_ALIASES, TYPE_LEVELS, level_for_type
 
 # Batches of up to 48 rows. llama.cpp's CPU kernels are cheapest per row at multiples of 16 rows: on the 4B stand-in
-# 32 rows cost 2.94 s and 33 rows 3.43 s, so a cap just past a multiple of 16 (the old 32 drafts: 33 rows) wasted a block.
+# 32 rows cost 2.94 s and 33 rows 3.43 s, so a cap just past a multiple of 16 (32 drafts: 33 rows) wasted a block.
 DEFAULT_MAX_DRAFT_TOKENS = 47
 # Below this logit margin between the best and the next allowed token, a batch row's choice is checked by evaluating
 # that row alone, as plain decoding does. With flash attention, batch rows differ from single tokens by at most
