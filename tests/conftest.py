@@ -1,5 +1,8 @@
 """Test-wide setup: Qt offscreen, an isolated Cloakroom home per test, and calm hypothesis settings.
 
+Before writing a test that runs a real model, read tests/README.md ("Tests pass on any CPU"): never assert what a
+real model writes by itself or a figure of the machine; steer the answer, or compare two runs on the same machine.
+
 Qt must see QT_QPA_PLATFORM before any QApplication exists, so it is set at import time, before pytest-qt makes one.
 """
 

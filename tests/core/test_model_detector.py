@@ -1,6 +1,8 @@
 """The model detector with real llama.cpp inference on small real GGUF files.
 
-SmolLM2-135M is a real (weak) instruct model: its answers are grammar-constrained JSON. The tiny random-weight qwen3
+SmolLM2-135M is a real (weak) instruct model. Its free-running greedy answer differs between instruction sets (see
+tests/README.md), so every test that needs a known answer steers it there (`steered_to`); the prompt, the grammar and
+every model step still run through llama.cpp. The tiny random-weight qwen3
 model writes gibberish, but has the real Qwen tokenizer and Qwen3 chat template: it tests rendering, special tokens,
 prefix reuse and cut-off answers. Both `Llama` objects live for the whole session, as in the app; tests that depend
 on the KV cache warm it up themselves.
@@ -31,14 +33,24 @@ from app.core.errors import Cancelled, ModelError, ModelOutputError
 from app.core.findings import MODEL
 from app.core.paths import app_paths
 from app.core.taxonomy import Level
-from tests.helpers.models import load_llama, recorded_decodes
+from tests.helpers.models import load_llama, recorded_decodes, steered_to
 
 PERSONAL_TEXT = "Hi, I'm Alice Wong. My email is alice.wong@example.com and my password is hunter22."
+# What a good model answers for PERSONAL_TEXT, plus one value that is not in the text (a model's invention).
+PERSONAL_ANSWER = (
+    '[{"original_text": "Alice Wong", "privacy_type": "Real Name", "privacy_level": "PL2"}, '
+    '{"original_text": "alice.wong@example.com", "privacy_type": "Email", "privacy_level": "PL2"}, '
+    '{"original_text": "hunter22", "privacy_type": "Password", "privacy_level": "PL4"}, '
+    '{"original_text": "Alice Wonderland", "privacy_type": "Real Name", "privacy_level": "PL2"}]'
+)
+# Long enough that cancelling after a few model steps always falls inside it.
+LONG_ANSWER = PERSONAL_ANSWER
+NOTHING_FOUND = "[]"
 OTHER_TEXT = "Bob Stone lives at 12 Elm Road and his phone number is 415-555-0199."
 
 
 class QuietProfile(PromptProfile):
-    """A short prompt under which SmolLM2 answers [] at once: many cheap calls for chunking and progress tests."""
+    """A short prompt: many cheap calls for chunking and progress tests (the answer is steered to [])."""
 
     name = "quiet"
 
@@ -74,25 +86,36 @@ def test_it_implements_the_detector_protocol(smollm2_llama: llama_cpp.Llama) -> 
 def test_a_grammar_constrained_answer_becomes_findings_with_exact_offsets(
     smollm2_llama: llama_cpp.Llama, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    smollm2_llama.reset()  # a fresh KV cache: greedy answers can differ with what an earlier test left there
-    detector = ModelDetector(smollm2_llama, profile=CARD, real_name="Alice Wong", max_new_tokens=200)
+    detector = ModelDetector(
+        smollm2_llama, profile=CARD, real_name="Alice Wong", steering=steered_to(smollm2_llama, PERSONAL_ANSWER)
+    )
     findings = detector.detect(PERSONAL_TEXT)
-    stats = detector.last_stats
-    assert stats is not None
-    assert stats.chunks == 1 and stats.generated_tokens > 0
-    assert stats.findings == len(findings)
-    assert stats.items_returned >= stats.items_malformed + stats.items_not_found
+    located = {(finding.text, finding.type, finding.level) for finding in findings}
+    assert located == {
+        ("Alice Wong", "Real Name", Level.PL2),
+        ("alice.wong@example.com", "Email", Level.PL2),
+        ("hunter22", "Password", Level.PL4),
+    }
     for finding in findings:
         assert PERSONAL_TEXT[finding.start : finding.end] == finding.text
         assert finding.detector == MODEL
-        assert finding.level in (Level.PL2, Level.PL3, Level.PL4)
+    stats = detector.last_stats
+    assert stats is not None
+    assert stats.chunks == 1 and stats.generated_tokens > 0
+    assert (stats.items_returned, stats.items_not_found, stats.items_malformed) == (4, 1, 0)
+    assert stats.findings == len(findings) == 3
     captured = capfd.readouterr()
     assert "alice" not in (captured.out + captured.err).lower()  # nothing about the text reaches the console
 
 
 def test_long_text_is_read_in_chunks_with_progress(smollm2_llama: llama_cpp.Llama) -> None:
     detector = ModelDetector(
-        smollm2_llama, profile=QuietProfile(), max_new_tokens=32, max_chunk_tokens=40, overlap_tokens=8
+        smollm2_llama,
+        profile=QuietProfile(),
+        max_new_tokens=32,
+        max_chunk_tokens=40,
+        overlap_tokens=8,
+        steering=steered_to(smollm2_llama, NOTHING_FOUND),
     )
     text = " ".join(f"Sentence {index} talks about the weather in town." for index in range(8))
     reports: list[tuple[int, int]] = []
@@ -112,7 +135,13 @@ def test_a_chunk_whose_exact_prompt_is_too_long_is_split_again(smollm2_gguf: Pat
         answer_limit = (
             small_context.n_ctx() - len(sizing.prompt_tokens("")) - CONTEXT_SAFETY_TOKENS - sizing.count_tokens(text)
         )
-        detector = ModelDetector(small_context, profile=EchoingProfile(), max_new_tokens=answer_limit, overlap_tokens=0)
+        detector = ModelDetector(
+            small_context,
+            profile=EchoingProfile(),
+            max_new_tokens=answer_limit,
+            overlap_tokens=0,
+            steering=steered_to(small_context, NOTHING_FOUND),
+        )
         assert detector.count_tokens(text) <= detector.chunk_token_budget()  # planned as one chunk...
         assert len(detector.prompt_tokens(text)) + answer_limit > small_context.n_ctx()  # ...that does not fit
         reports: list[tuple[int, int]] = []
@@ -135,7 +164,12 @@ def test_cancel_before_the_start_evaluates_nothing(smollm2_llama: llama_cpp.Llam
 
 def test_cancel_between_chunks_stops_before_the_next_chunk(smollm2_llama: llama_cpp.Llama) -> None:
     detector = ModelDetector(
-        smollm2_llama, profile=QuietProfile(), max_new_tokens=32, max_chunk_tokens=40, overlap_tokens=8
+        smollm2_llama,
+        profile=QuietProfile(),
+        max_new_tokens=32,
+        max_chunk_tokens=40,
+        overlap_tokens=8,
+        steering=steered_to(smollm2_llama, NOTHING_FOUND),
     )
     text = " ".join(f"Sentence {index} talks about the weather in town." for index in range(8))
     cancel = threading.Event()
@@ -152,7 +186,9 @@ def test_cancel_between_chunks_stops_before_the_next_chunk(smollm2_llama: llama_
 
 
 def test_cancel_during_generation_stops_after_the_current_token(smollm2_llama: llama_cpp.Llama) -> None:
-    detector = ModelDetector(smollm2_llama, profile=CARD, max_new_tokens=200)
+    detector = ModelDetector(
+        smollm2_llama, profile=CARD, max_new_tokens=200, steering=steered_to(smollm2_llama, LONG_ANSWER)
+    )
     cancel = threading.Event()
 
     def cancel_on_third_eval(call: int) -> None:
@@ -167,7 +203,9 @@ def test_cancel_during_generation_stops_after_the_current_token(smollm2_llama: l
 def test_cancel_during_prompt_evaluation_aborts_it_and_leaves_the_model_usable(
     smollm2_llama: llama_cpp.Llama,
 ) -> None:
-    detector = ModelDetector(smollm2_llama, profile=QuietProfile(), max_new_tokens=32)
+    detector = ModelDetector(
+        smollm2_llama, profile=QuietProfile(), max_new_tokens=32, steering=steered_to(smollm2_llama, NOTHING_FOUND)
+    )
     cancel = threading.Event()
     with recorded_decodes(smollm2_llama, lambda call: cancel.set()) as evals, pytest.raises(Cancelled):
         detector.detect(OTHER_TEXT, cancel=cancel)

@@ -22,7 +22,11 @@ import pytest
 from app.cli import main
 from app.core.vault import ScryptParams
 from tests.conftest import REPO_ROOT
-from tests.helpers.models import smollm2_gguf, tiny_qwen3_gguf  # noqa: F401 - fixtures re-exported for this folder
+from tests.helpers.models import (  # noqa: F401 - fixtures re-exported for this folder
+    quiet_qwen3_gguf,
+    smollm2_gguf,
+    tiny_qwen3_gguf,
+)
 from tests.vault.conftest import FAST_SCRYPT, worker_environment
 
 # --- canaries -------------------------------------------------------------------------------------------------------

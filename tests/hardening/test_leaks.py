@@ -155,20 +155,22 @@ def test_model_flows_leak_nothing(
     private_tmp: Path,
     logs: RecordedLogs,
     no_network: NetworkAttempts,
-    smollm2_gguf: Path,
+    quiet_qwen3_gguf: Path,
 ) -> None:
-    """llama.cpp on SmolLM2, quiet at the file-descriptor level, offline, and leaving nothing behind."""
+    """llama.cpp on the quiet qwen3 (real Qwen tokenizer and template; it answers "[]" on every instruction set, where
+    a free-running model could be cut off on one CPU and not another), quiet at the file-descriptor level, offline,
+    and leaving nothing behind."""
     write_settings(home)
     source = tmp_path / "in.txt"
     source.write_text(CANARY_TEXT, encoding="utf-8")
-    model = ("--model", str(smollm2_gguf), "--user-name", CANARY_NAME)
+    model = ("--model", str(quiet_qwen3_gguf), "--user-name", CANARY_NAME)
     masked = cli("mask", *model, str(source))
     assert_quiet(masked, masked_output=True)
     assert_quiet(cli("unmask", "-", stdin=masked.out), stdout_may_hold_text=True)
     assert_quiet(cli("detect", *model, str(source)))
     report = tmp_path / "reports" / "model.md"
     assert_quiet(cli("eval", str(memprivacy_with_canaries(tmp_path)), "--detector", "both", "--model",
-                     str(smollm2_gguf), "--limit", "2", "--threads", "1", "--max-new-tokens", "256",
+                     str(quiet_qwen3_gguf), "--limit", "2", "--threads", "1", "--max-new-tokens", "256",
                      "--report", str(report)))
     assert_nothing_kept(home, private_tmp, logs, report, report.with_suffix(".json"))
     assert no_network.calls == []

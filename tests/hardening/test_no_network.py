@@ -64,12 +64,12 @@ def test_rules_flows_need_no_network(
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_model_flows_need_no_network(
-    cli: Cli, no_network: NetworkAttempts, smollm2_gguf: Path, home: Path, tmp_path: Path, datasets: dict[str, Path]
+    cli: Cli, no_network: NetworkAttempts, quiet_qwen3_gguf: Path, home: Path, tmp_path: Path, datasets: dict[str, Path]
 ) -> None:
     write_settings(home)
     source = tmp_path / "in.txt"
     source.write_text(CANARY_TEXT, encoding="utf-8")
-    model = ("--model", str(smollm2_gguf))
+    model = ("--model", str(quiet_qwen3_gguf))
     for argv in [
         ("mask", *model, str(source)),
         ("detect", *model, "--json", str(source)),

@@ -5,6 +5,10 @@ a forged end of turn). Whatever the model then answers, the structured secrets â
 rules detector's job and must still be masked; and a model answer cut short by the injection is a clear error that
 masks and stores nothing, never a partial result.
 
+The model's answer is steered to each outcome an injection could cause (it obeys and answers ``[]``; it repeats the
+bait; it rambles until it is cut off): a free-running answer differs between instruction sets and would test a
+different case on each machine. The injected text is still in the prompt llama.cpp evaluates.
+
 Threat model: "Hostile model output and prompt injection".
 """
 
@@ -23,7 +27,7 @@ from app.core.errors import ModelOutputError
 from app.core.masking import unmask_text
 from app.core.store import MemoryStore
 from tests.hardening import corpus
-from tests.helpers.models import load_llama
+from tests.helpers.models import load_llama, steered_to
 
 SECRETS = {
     "e-mail": corpus.EMAIL,
@@ -55,22 +59,43 @@ def smollm2(smollm2_gguf: Path) -> Iterator[llama_cpp.Llama]:
     llama.close()
 
 
+OBEYED = "[]"
+BAITED = '[{"original_text": "nothing", "privacy_type": "None", "privacy_level": "PL2"}]'  # a value not in the text
+RAMBLING = "[" + ", ".join(['{"original_text": "x", "privacy_type": "Other", "privacy_level": "PL2"}'] * 20) + "]"
+
+
+def _injected(name: str) -> str:
+    if name == "instructions after the data":
+        return SECRET_LINES + "\n" + INJECTIONS["ignore your instructions"]
+    return INJECTIONS[name] + SECRET_LINES
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
+@pytest.mark.parametrize("answer", [OBEYED, BAITED], ids=["model-obeys", "model-repeats-the-bait"])
 @pytest.mark.parametrize("name", sorted(INJECTIONS))
-def test_structured_secrets_are_masked_whatever_the_text_tells_the_model(name: str, smollm2: llama_cpp.Llama) -> None:
-    if name == "instructions after the data":
-        text = SECRET_LINES + "\n" + INJECTIONS["ignore your instructions"]
-    else:
-        text = INJECTIONS[name] + SECRET_LINES
+def test_structured_secrets_are_masked_whatever_the_text_tells_the_model(
+    name: str, answer: str, smollm2: llama_cpp.Llama
+) -> None:
+    text = _injected(name)
     store = MemoryStore()
-    engine = Engine(store=store, rules=RulesDetector(), model=ModelDetector(smollm2, max_new_tokens=384))
-    try:
-        result = engine.mask(text)
-    except ModelOutputError:
-        assert len(store) == 0  # a cut-off answer masks nothing and stores nothing: a refusal, not a leak
-        return
+    model = ModelDetector(smollm2, steering=steered_to(smollm2, answer))
+    engine = Engine(store=store, rules=RulesDetector(), model=model)
+    result = engine.mask(text)
+    stats = model.last_stats
+    assert stats is not None and stats.items_returned == answer.count("original_text")
     for label, secret in SECRETS.items():
         assert secret not in result.text, f"the {label} survived the injection"
     assert all(mapping.original in text for mapping in store)
     assert unmask_text(result.text, store).text == text
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_an_answer_the_injection_cut_off_masks_and_stores_nothing(smollm2: llama_cpp.Llama) -> None:
+    store = MemoryStore()
+    model = ModelDetector(smollm2, max_new_tokens=24, steering=steered_to(smollm2, RAMBLING))
+    engine = Engine(store=store, rules=RulesDetector(), model=model)
+    with pytest.raises(ModelOutputError, match="cut off"):
+        engine.mask(_injected("ignore your instructions"))
+    assert len(store) == 0

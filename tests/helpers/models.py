@@ -397,6 +397,14 @@ def tiny_qwen3_gguf() -> Path:
 
 
 @pytest.fixture(scope="session")
+def quiet_qwen3_gguf() -> Path:
+    """The tiny qwen3 that answers "[]" by construction, on every instruction set (tests/packaging/quiet_model.py)."""
+    from tests.packaging.quiet_model import quiet_qwen3_path  # noqa: PLC0415 - it builds on this module
+
+    return _asset_or_fail(quiet_qwen3_path)
+
+
+@pytest.fixture(scope="session")
 def qwen3_template_text() -> str:
     """The Qwen3 chat template (as embedded in Qwen3 GGUFs), from the llama-cpp-python sdist."""
     return _asset_or_fail(qwen3_chat_template)
@@ -455,3 +463,15 @@ def recorded_decodes(llama: Any, before: Callable[[int], None] | None = None) ->
         yield sizes
     finally:
         del context.decode  # back to the class's method
+
+
+def steered_to(llama: Any, answer: str) -> Any:
+    """Steering (`decoding.FixedAnswer`) that makes a real model write ``answer``, then its end token.
+
+    Tests that need a known answer use this instead of the model's free-running output: the same weights give another
+    greedy answer on another instruction set (AVX2, AVX-512, NEON, a GPU), so only a steered answer is portable. The
+    prompt, the grammar and every model step still run through llama.cpp.
+    """
+    from app.core.detectors.decoding import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
+
+    return FixedAnswer(llama.tokenize(answer.encode(), add_bos=False, special=False), llama.token_eos())

@@ -2,17 +2,4 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from tests.helpers.models import TestAssetError
-from tests.packaging.quiet_model import quiet_qwen3_path
-
-
-@pytest.fixture(scope="session")
-def quiet_qwen3_gguf() -> Path:
-    try:
-        return quiet_qwen3_path()
-    except TestAssetError as error:
-        pytest.fail(str(error), pytrace=False)
+from tests.helpers.models import quiet_qwen3_gguf  # noqa: F401 - a fixture, re-exported for this folder
