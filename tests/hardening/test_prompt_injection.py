@@ -83,7 +83,7 @@ def test_structured_secrets_are_masked_whatever_the_text_tells_the_model(
     engine = Engine(store=store, rules=RulesDetector(), model=model)
     result = engine.mask(text)
     stats = model.last_stats
-    assert stats is not None and stats.items_returned == answer.count("original_text")
+    assert stats is not None and stats.items_returned == answer.count("original_text") * stats.chunks  # every chunk
     for label, secret in SECRETS.items():
         assert secret not in result.text, f"the {label} survived the injection"
     assert all(mapping.original in text for mapping in store)
