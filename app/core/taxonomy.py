@@ -199,11 +199,13 @@ def level_for_type(type_name: str) -> Level:
 
 
 def resolve_level(type_name: str, claimed: object) -> Level:
-    """The model's level if it is a valid extracted level (PL2–PL4), else the table's level for the type."""
+    """The claimed level if it is one (PL1–PL4), else the table's level for the type.
+
+    A PL1 claim is kept as PL1, never raised: the model says the item is a preference, and the caller drops it
+    (`model_output`) rather than masking what the model judged harmless.
+    """
     level = Level.parse(claimed)
-    if level is None or level == Level.PL1:
-        return level_for_type(type_name)
-    return level
+    return level if level is not None else level_for_type(type_name)
 
 
 def placeholder_type_name(type_name: str) -> str:

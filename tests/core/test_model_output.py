@@ -70,18 +70,18 @@ def test_types_are_canonical_and_missing_or_invalid_levels_come_from_the_table()
     raw = answer(
         element("hunter2", "password", "PL9"),
         {"original_text": "4111 1111 1111 1111", "privacy_type": "credit card number"},
-        element("10.0.0.7", "Internal IP", "PL1"),  # PL1 is never extracted: the table decides
+        element("10.0.0.7", "Internal IP", "PL1"),  # the model graded it a preference: dropped, never raised
         element("Zed", "Favourite Band", "PL3"),  # a coined type keeps the model's valid level
         element("x", "Email", 4),  # a number is a valid level too
     )
-    items = parse_model_output(raw).items
-    assert [(item.privacy_type, item.level) for item in items] == [
+    parsed = parse_model_output(raw)
+    assert [(item.privacy_type, item.level) for item in parsed.items] == [
         ("Password", Level.PL4),
         ("Bank/Payment Card Number", Level.PL3),
-        ("Internal IP", Level.PL4),
         ("Favourite Band", Level.PL3),
         ("Email", Level.PL4),
     ]
+    assert (parsed.returned, parsed.preferences, parsed.malformed) == (5, 1, 0)
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,6 @@ def test_ip_levels_differ_by_scope() -> None:
 
 def test_resolve_level_fills_missing_or_invalid_levels_from_the_table() -> None:
     assert resolve_level("Password", None) is Level.PL4
-    assert resolve_level("Password", "PL1") is Level.PL4  # PL1 is never extracted: the claim is invalid
+    assert resolve_level("Password", "PL1") is Level.PL1  # kept, never raised: the caller drops PL1 items
     assert resolve_level("Email", "PL3") is Level.PL3  # a valid claim is kept
     assert resolve_level("Some New Type", "bogus") is Level.PL3

@@ -219,7 +219,9 @@ class _Literal:
 
 @dataclass(frozen=True, slots=True)
 class _Space:
-    """An optional single space of the grammar (``space ::= " "?``), named by where it is."""
+    """Optional whitespace of the grammar (``ws``: nothing, a space, or newlines and indentation), named by where it
+    is: each place learns the whitespace the model writes there (pretty-printed answers indent differently after
+    ``[``, after ``{`` and between items)."""
 
     slot: str
 
@@ -237,11 +239,11 @@ def _key_value(key: str, *, last: bool) -> tuple[_Part, ...]:
         _Literal(json.dumps(key)), _Space("before_colon"), _Literal(":"), _Space("after_colon"), _Value(key),
     )  # fmt: skip
     if last:
-        return parts  # the level is an enum in the grammar: no space before "}"
+        return (*parts, _Space("before_brace"))
     return (*parts, _Space("after_value"), _Literal(","), _Space("after_comma"))
 
 
-# One answer element exactly as the schema grammar (`model_output.ANSWER_SCHEMA`) spells it.
+# One answer element exactly as the answer grammar (`answer_grammar`) spells it.
 _ITEM: tuple[_Part, ...] = (
     _Literal("{"),
     _Space("after_brace"),
@@ -251,6 +253,7 @@ _ITEM: tuple[_Part, ...] = (
     _Literal("}"),
     _Space("after_item"),
 )
+_JSON_WHITESPACE = frozenset(" \t\n\r")
 _OPENING: tuple[_Part, ...] = (_Literal("["), _Space("after_bracket"))
 _SEPARATOR: tuple[_Part, ...] = (_Literal(","), _Space("between_items"))
 _PHASE_PARTS: dict[str, tuple[_Part, ...]] = {"opening": _OPENING, "item": _ITEM, "separator": _SEPARATOR}
@@ -274,6 +277,7 @@ class _Cursor:
     in_string: bool = False
     escaped: bool = False
     unicode_digits: int = 0
+    space: str = ""  # whitespace written so far at the current `_Space`
     raw: list[str] = field(default_factory=list)  # the open string's characters as written (JSON escapes kept)
     values: dict[str, str] = field(default_factory=dict)  # the current element's finished values, as written
 
@@ -377,10 +381,11 @@ class AnswerDrafter:
             if part is None:
                 cursor.finish_phase()
             elif isinstance(part, _Space):
-                self._spaces[part.slot] = " " if char == " " else ""
-                cursor.index += 1
-                if char == " ":
+                if char in _JSON_WHITESPACE:
+                    cursor.space += char
                     return
+                self._spaces[part.slot], cursor.space = cursor.space, ""
+                cursor.index += 1
             elif isinstance(part, _Literal):
                 self._feed_literal(part, char)
                 return
@@ -495,8 +500,10 @@ class AnswerDrafter:
             cursor.index, cursor.offset = cursor.index + 1, 0
             return text
         if isinstance(part, _Space):
+            written, cursor.space = cursor.space, ""
             cursor.index += 1
-            return self._spaces.get(part.slot, _DEFAULT_SPACES.get(part.slot, ""))
+            learned = self._spaces.get(part.slot, _DEFAULT_SPACES.get(part.slot, ""))
+            return learned[len(written) :] if learned.startswith(written) else ""
         return self._predict_value(cursor, part)
 
     def _predict_value(self, cursor: _Cursor, part: _Value) -> str | None:

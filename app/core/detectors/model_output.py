@@ -9,6 +9,8 @@ profile may answer differently, and the strings come from a language model. So:
 - elements with missing or wrongly typed fields are skipped and counted, the rest is used;
 - type names are cleaned of markup and control characters (they are shown in the UI and become placeholder names),
   mapped to the table's spelling, and a missing or invalid level is filled from the type table;
+- items the model graded PL1 (preferences and habits, which MemPrivacy never extracts on purpose) are dropped and
+  counted: never raised to a higher level, never masked;
 - identical elements are merged, so a model that repeats itself thousands of times costs little;
 - every value is searched for in the input and only real occurrences become findings: a value the model invented,
   translated or misspelled is dropped and counted, never masked or stored.
@@ -32,7 +34,9 @@ from app.core.taxonomy import MAX_TYPE_LENGTH, Level, canonical_type, resolve_le
 ORIGINAL_TEXT = "original_text"
 PRIVACY_TYPE = "privacy_type"
 PRIVACY_LEVEL = "privacy_level"
-EXTRACTED_LEVELS = ("PL2", "PL3", "PL4")
+ANSWER_KEYS = (ORIGINAL_TEXT, PRIVACY_TYPE, PRIVACY_LEVEL)
+# The levels the model may write (its answers use PL2–PL4; a PL1 item is allowed and dropped, not forced higher).
+ANSWER_LEVELS = ("PL1", "PL2", "PL3", "PL4")
 
 ANSWER_SCHEMA: dict[str, object] = {
     "type": "array",
@@ -41,13 +45,13 @@ ANSWER_SCHEMA: dict[str, object] = {
         "properties": {
             ORIGINAL_TEXT: {"type": "string"},
             PRIVACY_TYPE: {"type": "string"},
-            PRIVACY_LEVEL: {"type": "string", "enum": list(EXTRACTED_LEVELS)},
+            PRIVACY_LEVEL: {"type": "string", "enum": list(ANSWER_LEVELS)},
         },
         "required": [ORIGINAL_TEXT, PRIVACY_TYPE, PRIVACY_LEVEL],
         "additionalProperties": False,
     },
 }
-"""The JSON schema the grammar enforces while the model writes its answer."""
+"""The answer's shape as a JSON schema (the grammar, `answer_grammar`, enforces it with JSON's free whitespace)."""
 
 _MARKUP_TAG = re.compile(r"<[^<>]{0,200}>")
 _TYPE_PUNCTUATION = frozenset("/()'-.,_&+")
@@ -66,11 +70,13 @@ class ModelItem:
 
 @dataclass(frozen=True, slots=True)
 class ParsedAnswer:
-    """The usable, distinct items of one answer, how many elements it had, and how many were malformed."""
+    """The usable, distinct items of one answer, how many elements it had, how many were malformed, and how many the
+    model graded PL1 (dropped)."""
 
     items: tuple[ModelItem, ...]
     returned: int
     malformed: int
+    preferences: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +124,16 @@ def parse_model_output(raw: str) -> ParsedAnswer:
     if not isinstance(data, list):
         raise ModelOutputError("The model's answer is not a JSON array; nothing was masked from it.")
     items: dict[ModelItem, None] = {}
-    malformed = 0
+    malformed = preferences = 0
     for element in data:
         item = item_from_json(element)
         if item is None:
             malformed += 1
+        elif item.level is Level.PL1:
+            preferences += 1
         else:
             items.setdefault(item)
-    return ParsedAnswer(items=tuple(items), returned=len(data), malformed=malformed)
+    return ParsedAnswer(items=tuple(items), returned=len(data), malformed=malformed, preferences=preferences)
 
 
 def unique_items(items: Iterable[ModelItem]) -> list[ModelItem]:
