@@ -14,7 +14,7 @@ from app.core.detectors.base import Detector
 from app.core.engine import Engine
 from app.core.errors import CloakroomError, ConfigError, InputError
 from app.core.paths import app_paths
-from app.core.settings import Settings, load_settings
+from app.core.settings import PROMPT_PROFILES, Settings, load_settings
 from app.core.store import MappingStore, MemoryStore
 from app.core.taxonomy import Level
 from app.core.text_input import decode_input
@@ -40,7 +40,9 @@ def add_engine_options(parser: argparse.ArgumentParser, *, vault_optional: bool 
     parser.add_argument("--model", metavar="PATH", help="a GGUF model file (default: the one set with `model use`)")
     parser.add_argument("--no-model", action="store_true", help="rules only: do not load the model")
     parser.add_argument("--min-level", choices=["PL1", "PL2", "PL3", "PL4"], help="mask this level and above")
-    parser.add_argument("--profile", choices=["cloakroom", "card", "official"], help="the model's prompt profile")
+    parser.add_argument(
+        "--profile", choices=PROMPT_PROFILES, help="the model's prompt profile (default: the setting, normally auto)"
+    )
     parser.add_argument("--user-name", metavar="NAME", help="your real name, passed to the model")
 
 

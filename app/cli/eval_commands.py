@@ -202,8 +202,7 @@ def _chosen_profiles(args: argparse.Namespace, settings: Settings) -> list[str]:
         profiles = list(dict.fromkeys([*(args.profile or []), *comparable_profiles()]))
     else:
         profiles = args.profile or [settings.prompt_profile]
-    check_profiles(profiles)
-    return profiles
+    return check_profiles(profiles)
 
 
 def _check_report_path(path: Path | None) -> None:
@@ -262,7 +261,9 @@ def _plans(
     try:
         message("Computing the model file's SHA-256 for the report …")
         info = describe_model(loaded, args.max_new_tokens)
-        plans: list[RunPlan] = model_plans(loaded, profiles, detector, max_new_tokens=args.max_new_tokens)
+        plans: list[RunPlan] = model_plans(
+            loaded, settings, profiles, detector, max_new_tokens=args.max_new_tokens
+        )
     except BaseException:
         loaded.close()
         raise

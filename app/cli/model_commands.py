@@ -33,6 +33,7 @@ from app.core.models.library import (
     validate_model_file,
 )
 from app.core.models.quantize import QUANTIZATIONS
+from app.core.settings import Settings
 
 STAGE_LABELS = {
     stages.CHECK: "Checking",
@@ -175,11 +176,49 @@ def _describe_file(path: Path) -> str:
 
 
 def _prompt_status() -> str:
-    from app.core.models.official_prompt import is_installed, official_prompt_path
+    from app.core.models.official_prompt import is_installed, official_prompt_path, official_prompt_specs
 
-    if is_installed():
-        return f"installed and verified ({official_prompt_path()})"
-    return "not installed (`cloakroom model fetch-prompt`)"
+    installed = [spec.variant for spec in official_prompt_specs() if is_installed(spec)]
+    if not installed:
+        return "not installed (`cloakroom model fetch-prompt`)"
+    return f"installed and verified: {', '.join(installed)} ({official_prompt_path().parent})"
+
+
+def _prompt_in_use_line(settings: Settings) -> str:
+    """Which prompt the model is asked with, and what the fallback costs (the tray and Settings say it too)."""
+    from app.core.detectors.prompts import resolve_profile_name
+
+    choice = resolve_profile_name(settings.prompt_profile)
+    if choice.is_fallback:
+        return (
+            f"{choice.used} (Cloakroom's own): the official prompt is not installed, so accuracy may be lower than "
+            "the model's published figures. `cloakroom model fetch-prompt` gets it."
+        )
+    origin = "setting" if choice.requested != "auto" else "auto"
+    return f"{choice.used} ({origin})"
+
+
+def _get_official_prompts() -> None:
+    """Fetch the official prompt templates a MemPrivacy model was trained with; a failure only warns (the model is
+    usable with Cloakroom's own prompt, and `fetch-prompt` can try again)."""
+    from app.core.models import official_prompt
+    from app.core.models.errors import DownloadError, PromptVerificationError
+
+    missing = official_prompt.missing_official_prompts()
+    if not missing:
+        return
+    _say("Fetching the official prompt this model was trained with.")
+    _print_licence(missing[0].licence, "the official prompt")
+    try:
+        with _cancellable("Cancelled; Cloakroom uses its own prompt until `cloakroom model fetch-prompt`.") as (
+            bar,
+            cancel,
+        ):
+            official_prompt.fetch_missing_official_prompts(progress=bar, cancel=cancel)
+    except (DownloadError, PromptVerificationError) as error:
+        _say(f"warning: {error} Cloakroom uses its own prompt until `cloakroom model fetch-prompt` succeeds.")
+        return
+    print("Stored the verified official prompt; the model now runs with it (prompt setting 'auto').")
 
 
 def _recommendation_line() -> str:
@@ -203,6 +242,7 @@ def _info(args: argparse.Namespace) -> int:
     path = _model_path_or_registered(args.path)
     check = validate_model_file(path, load=not args.no_load_check)
     _print_check(path, check)
+    print(f"  {'Prompt in use:':<18} {_prompt_in_use_line(current_settings())}")
     return 0
 
 
@@ -214,6 +254,8 @@ def _use(args: argparse.Namespace) -> int:
         f"Cloakroom now uses {Path(args.path).expanduser().resolve()} "
         f"({check.info.architecture}, {check.info.quantization})."
     )
+    if check.info.names_memprivacy:
+        _get_official_prompts()
     return 0
 
 
@@ -240,6 +282,8 @@ def _download(args: argparse.Namespace) -> int:
 
 
 def _maybe_register(path: Path, use: bool) -> int:
+    if inspect_gguf(path).names_memprivacy:
+        _get_official_prompts()
     if use:
         register_model(path, load=False)  # just validated
         print(f"Cloakroom now uses {path}.")
@@ -279,14 +323,19 @@ def _convert(args: argparse.Namespace) -> int:
 def _fetch_prompt(args: argparse.Namespace) -> int:
     from app.core.models import official_prompt
 
-    spec = official_prompt.official_prompt_spec()
-    if official_prompt.is_installed(spec) and not args.force:
-        print(f"The official prompt is already installed and verified: {official_prompt.official_prompt_path()}")
+    specs = [spec for spec in official_prompt.official_prompt_specs() if args.variant in ("all", spec.variant)]
+    if args.url and len(specs) != 1:
+        raise ConfigError("--url takes one variant: add --variant repository or --variant benchmark.")
+    wanted = [spec for spec in specs if args.force or not official_prompt.is_installed(spec)]
+    if not wanted:
+        print(f"The official prompt is already installed and verified: {official_prompt.official_prompt_path().parent}")
         return 0
-    _print_licence(spec.licence, "the official prompt")
+    _print_licence(wanted[0].licence, "the official prompt")
     with _cancellable("Cancelled; nothing was stored.") as (bar, cancel):
-        path = official_prompt.fetch_official_prompt(url=args.url, spec=spec, progress=bar, cancel=cancel)
-    print(f"Stored the verified official prompt at {path}. Choose it with the prompt profile 'official'.")
+        for spec in wanted:
+            path = official_prompt.fetch_official_prompt(url=args.url, spec=spec, progress=bar, cancel=cancel)
+            print(f"Stored the verified official prompt ({spec.variant}) at {path}.")
+    print("With the prompt setting 'auto' (the default) the model now runs with it.")
     return 0
 
 
@@ -419,6 +468,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     convert.add_argument("--clean", action="store_true", help="only delete weights kept from an unfinished conversion")
 
     fetch = _add(commands, "fetch-prompt", "download the official prompt template and verify it", _fetch_prompt)
+    fetch.add_argument(
+        "--variant",
+        choices=("all", "repository", "benchmark"),
+        default="all",
+        help="the authors' template (repository), their evaluation's (benchmark), or both (default)",
+    )
     fetch.add_argument("--url", help="fetch from this address instead (still verified against the known file)")
     fetch.add_argument("--force", action="store_true", help="fetch again even if a verified copy is installed")
 

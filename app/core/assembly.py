@@ -10,9 +10,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.detectors.base import Detector, ProgressCallback
+from app.core.detectors.prompts import resolve_profile_name
 from app.core.engine import Engine
 from app.core.errors import ModelError
 from app.core.findings import Finding
@@ -21,6 +22,10 @@ from app.core.policy import AlwaysMaskEntry, Override, Policy
 from app.core.settings import Settings
 from app.core.store import MappingStore
 from app.core.taxonomy import Level
+
+if TYPE_CHECKING:
+    from app.core.detectors.decoding import Steering
+    from app.core.detectors.model import ModelDetector
 
 
 @dataclass(frozen=True)
@@ -100,23 +105,58 @@ class LoadedModelDetector:
         self.loaded.close()
 
 
+def build_model_detector(
+    llama: Any,
+    settings: Settings,
+    *,
+    profile: str | None = None,
+    real_name: str | None = None,
+    max_new_tokens: int | None = None,
+    cache_folder: Path | None = None,
+    steering: Steering | None = None,
+    cancel: threading.Event | None = None,
+) -> ModelDetector:
+    """The one way to make the model detector on a loaded model: the app, the command line, the setup wizard's trial
+    and `cloakroom eval` all come here, so none can forget what makes the model run as it was trained.
+
+    - the prompt profile: ``profile`` or the setting, with ``auto`` resolved (`prompts.resolve_profile_name`: the
+      official prompt when its verified copy is installed);
+    - the person's name (the official prompt tells their name from third parties' by it);
+    - the answer's room: what the context leaves after the prompt, unless ``max_new_tokens`` caps it (evaluations);
+    - the fixed prompt prefix warmed (`ModelDetector.warm_prefix`: restored from ``cache_folder``, default the app's
+      cache, when a previous start persisted it, else evaluated once and persisted; it holds the instructions' tokens
+      only, never a person's name or text), which also calibrates "auto" decoding.
+
+    ``steering`` is for benchmarks and tests on random-weight stand-ins only.
+    """
+    from app.core.detectors.model import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
+
+    detector = ModelDetector(
+        llama,
+        profile=resolve_profile_name(profile or settings.prompt_profile).used,
+        real_name=real_name or "",
+        max_new_tokens=max_new_tokens,
+        steering=steering,
+    )
+    detector.warm_prefix(cache_folder if cache_folder is not None else app_paths().cache, cancel=cancel)
+    return detector
+
+
 def model_detector_factory(
     settings: Settings,
     model_path: Path,
     *,
     profile: str | None = None,
     user_name: str | None = None,
+    max_new_tokens: int | None = None,
 ) -> Callable[[], LoadedModelDetector]:
     """A function that loads the model and returns its detector (slow: run it where waiting is fine).
 
-    Loading also warms the fixed prompt prefix (`ModelDetector.warm_prefix`): restored from the app's cache when a
-    previous start persisted it, else evaluated once and persisted, so the first detection reads only the person's
-    text. The persisted state holds the instructions' tokens only, never a person's name or text.
+    The detector is made by `build_model_detector`, so it runs as the app runs it.
     """
 
     def load() -> LoadedModelDetector:
-        from app.core.detectors.model import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
-        from app.core.models.runtime import load_model  # noqa: PLC0415
+        from app.core.models.runtime import load_model  # noqa: PLC0415 - llama.cpp loads only when needed
 
         if not model_path.is_file():
             raise ModelError(f"The model file {model_path} does not exist. Choose another in Settings → Model.")
@@ -126,9 +166,10 @@ def model_detector_factory(
             n_threads=settings.n_threads,
             n_gpu_layers=settings.n_gpu_layers,
         )
-        detector = ModelDetector(loaded.llama, profile=profile or settings.prompt_profile, real_name=user_name or "")
         try:
-            detector.warm_prefix(app_paths().cache)
+            detector = build_model_detector(
+                loaded.llama, settings, profile=profile, real_name=user_name, max_new_tokens=max_new_tokens
+            )
         except BaseException:
             loaded.close()
             raise

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.core.detectors.prompts import DEFAULT_PROFILE, SETTING_CHOICES
 from app.core.errors import ConfigError
 from app.core.policy import Override
 from app.core.taxonomy import Level
 
 DEFAULT_HOTKEYS = {"mask": "Ctrl+Alt+M", "unmask": "Ctrl+Alt+U", "review": "Ctrl+Alt+R"}
-PROMPT_PROFILES = ("cloakroom", "card", "official")
+PROMPT_PROFILES = SETTING_CHOICES  # "auto" (the official prompt when installed, else Cloakroom's) or a profile name
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Settings:
     # Model
     model_path: str | None = None
     use_model: bool = True
-    prompt_profile: str = "cloakroom"
+    prompt_profile: str = DEFAULT_PROFILE
     n_gpu_layers: int = -1
     n_threads: int | None = None
     n_ctx: int = 8192

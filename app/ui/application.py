@@ -17,6 +17,7 @@ from app.ui import clipboard
 from app.ui.controller import AppController
 from app.ui.icons import app_icon
 from app.ui.ipc import InstanceServer
+from app.ui.prompt_status import describe_prompt
 from app.ui.summaries import mask_summary, unmask_summary
 from app.ui.toast import Toast
 from app.ui.tray import Tray, TrayState
@@ -233,6 +234,7 @@ class CloakroomApp(QObject):
             paused=self.controller.paused,
             hotkeys=dict(self.settings.hotkeys),
             busy=self.worker.busy,
+            prompt=describe_prompt(self.settings) if self.worker.has_model else "",
         )
 
     def _model_factory(self) -> ModelFactory | None:

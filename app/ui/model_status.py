@@ -28,6 +28,7 @@ from app.core.models.progress import ProgressCallback, raise_if_cancelled, repor
 from app.core.models.runtime import ModelMemory
 from app.core.settings import Settings
 from app.ui.background_job import BackgroundJob
+from app.ui.prompt_status import describe_prompt
 from app.ui.type_labels import type_display
 
 TRIAL_LOAD = "trial-load"
@@ -53,7 +54,7 @@ def sample_text() -> str:
 
 
 def default_trial_loader(settings: Settings, path: Path) -> DetectorLoader:
-    return model_detector_factory(settings, path)
+    return model_detector_factory(settings, path, max_new_tokens=TRIAL_MAX_NEW_TOKENS)
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,6 @@ class TrialResult:
     load_seconds: float
     detect_seconds: float
     error: str | None = None
-
-
-def _limit_answer_length(detector: Any) -> None:
-    inner = getattr(detector, "detector", detector)
-    if isinstance(getattr(inner, "max_new_tokens", None), int):
-        inner.max_new_tokens = min(inner.max_new_tokens, TRIAL_MAX_NEW_TOKENS)
 
 
 def _detect(detector: Any, text: str, progress: ProgressCallback, cancel: threading.Event) -> tuple[list, str | None]:
@@ -101,7 +96,6 @@ def run_trial(load: DetectorLoader, text: str, progress: ProgressCallback, cance
     try:
         load_seconds = time.perf_counter() - started
         raise_if_cancelled(cancel)
-        _limit_answer_length(detector)
         report(progress, TRIAL_DETECT, 0, 0)
         started = time.perf_counter()
         findings, error = _detect(detector, text, progress, cancel)
@@ -201,6 +195,7 @@ class ModelStatus(QWidget):
         self.details_label = self._value_label()
         self.device_label = self._value_label()
         self.memory_label = self._value_label()
+        self.prompt_label = self._value_label()
         self.test_button = QPushButton(self.tr("&Test the model"))
         self.test_button.setToolTip(self.tr("Load the model, find the private data in a made-up sample, free it."))
         self.test_button.clicked.connect(self.toggle_test)
@@ -211,6 +206,7 @@ class ModelStatus(QWidget):
         form.addRow(self.tr("File:"), self.details_label)
         form.addRow(self.tr("Runs on:"), self.device_label)
         form.addRow(self.tr("Memory:"), self.memory_label)
+        form.addRow(self.tr("Asked with:"), self.prompt_label)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
         test_row.addWidget(self.test_result, 1)
@@ -242,6 +238,7 @@ class ModelStatus(QWidget):
     def refresh(self) -> None:
         """Show the file's facts, and device and memory from the loaded model when there is one."""
         running = self._job is not None and self._job.is_running()
+        self.prompt_label.setText(describe_prompt(self._settings_source()))
         if self._path is None:
             self.file_label.setText(self.tr("None set up — only the rules detector runs."))
             self.details_label.setText("—")

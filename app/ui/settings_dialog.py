@@ -205,11 +205,14 @@ class SettingsDialog(QDialog):
         QVBoxLayout(status_box).addWidget(self.model_status)
         form.addRow(status_box)
         self.profile = QComboBox()
-        labels = {"cloakroom": self.tr("Cloakroom's own prompt"), "card": self.tr("Model card's short form"),
-                  "official": self.tr("Official prompt (download it in setup)")}
+        labels = {"auto": self.tr("Automatic: the official prompt when installed"),
+                  "official": self.tr("Official prompt"),
+                  "official-eval": self.tr("Official prompt, evaluation form"),
+                  "cloakroom": self.tr("Cloakroom's own prompt"), "card": self.tr("Model card's short form")}
         for name in PROMPT_PROFILES:
             self.profile.addItem(labels[name], name)
         self.profile.setCurrentIndex(max(0, self.profile.findData(self._settings.prompt_profile)))
+        self.profile.currentIndexChanged.connect(self.model_status.refresh)
         form.addRow(self.tr("&Prompt:"), self.profile)
         self.gpu_layers = self._spin(-1, 999, self._settings.n_gpu_layers, self.tr("all"))
         self.gpu_layers.valueChanged.connect(self.model_status.refresh)

@@ -1069,14 +1069,15 @@ class TestPage(_Page):
         self.outcome = ""  # "found", "nothing", "failed", "stopped" — what the page shows
 
     def _prompt_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Optional: the authors' own prompt"))
+        box = QGroupBox(self.tr("The authors' prompt"))
         layout = QHBoxLayout(box)
         text = paragraph(self.tr(
-            "Cloakroom asks the model in its own words. The authors' prompt can be used instead (Settings → "
-            "Model → Prompt). It is licensed CC BY-NC-ND 4.0 too, so it is not included: this fetches it from their "
-            "GitHub repository (13 kB) and keeps it only if it is exactly the published file."))
+            "MemPrivacy was trained with its authors' prompt and finds the most with it; Cloakroom uses it whenever it "
+            "is installed. It is licensed CC BY-NC-ND 4.0 too, so it is not included: for a MemPrivacy model "
+            "Cloakroom fetches it from the authors' GitHub repository (two files, 25 kB) and keeps it only if it is "
+            "exactly the published file. Without it the model is asked in Cloakroom's own words."))
         self.prompt_button = QPushButton(self.tr("&Fetch the official prompt"))
-        self.prompt_button.clicked.connect(self.fetch_prompt)
+        self.prompt_button.clicked.connect(lambda: self.fetch_prompt())
         self.prompt_status = Notice()
         column = QVBoxLayout()
         column.addWidget(text)
@@ -1088,10 +1089,15 @@ class TestPage(_Page):
     # --- life cycle -------------------------------------------------------------------------------------------
 
     def initializePage(self) -> None:
+        """Fetch the official prompt first for a MemPrivacy model (the test then runs as the app will), then test."""
         self.sample.setPlainText(sample_text())
-        if official_prompt.is_installed():
+        obtained = self.assistant().obtained
+        if not official_prompt.missing_official_prompts():
             self.prompt_status.show_message("success", self.tr("The official prompt is installed and verified."))
             self.prompt_button.setEnabled(False)
+        elif obtained is not None and obtained.check.info.names_memprivacy:
+            self.fetch_prompt(then_test=True)
+            return
         self.run_test()
 
     def validatePage(self) -> bool:
@@ -1190,25 +1196,29 @@ class TestPage(_Page):
 
     # --- the official prompt ----------------------------------------------------------------------------------
 
-    def fetch_prompt(self) -> None:
+    def fetch_prompt(self, then_test: bool = False) -> None:
         self.prompt_button.setEnabled(False)
         self.prompt_status.show_message("info", self.tr("Fetching the official prompt…"))
-        job = BackgroundJob(lambda progress, cancel: official_prompt.fetch_official_prompt(
+        job = BackgroundJob(lambda progress, cancel: official_prompt.fetch_missing_official_prompts(
             progress=progress, cancel=cancel))
         job.finished.connect(self._on_prompt_stored)
         job.failed.connect(self._on_prompt_failed)
         job.ended.connect(self.completeChanged)
+        if then_test:
+            job.ended.connect(self.run_test)
         self._prompt_job = job
         self.assistant().track(job)
         job.start()
         self.completeChanged.emit()
 
-    def _on_prompt_stored(self, _path: Path) -> None:
+    def _on_prompt_stored(self, _paths: object) -> None:
         self.prompt_status.show_message("success", self.tr(
-            "The official prompt is installed and verified. Choose it in Settings → Model → Prompt."))
+            "The official prompt is installed and verified: the model is asked with it from now on."))
 
     def _on_prompt_failed(self, message: str) -> None:
-        self.prompt_status.show_message("error", message)
+        self.prompt_status.show_message("error", self.tr(
+            "%1 Until it is fetched, the model is asked in Cloakroom's own words and may find less.").replace(
+            "%1", message))
         self.prompt_button.setEnabled(True)
 
 

@@ -25,6 +25,7 @@ class TrayState:
     paused: bool
     hotkeys: dict[str, str]
     busy: bool
+    prompt: str = ""  # which prompt the model is asked with (`model_status.describe_prompt`), for the tooltip
 
 
 class Tray(QObject):
@@ -67,7 +68,7 @@ class Tray(QObject):
         state = self._state_provider()
         icon_state = "paused" if state.paused else state.model_state
         self.icon.setIcon(state_icon(icon_state))
-        self.icon.setToolTip(f"Cloakroom — {state.status}")
+        self.icon.setToolTip(f"Cloakroom — {state.status}" + (f"\n{state.prompt}" if state.prompt else ""))
 
     def notify(self, title: str, message: str, warning: bool = False) -> None:
         kind = QSystemTrayIcon.MessageIcon.Warning if warning else QSystemTrayIcon.MessageIcon.Information

@@ -1014,6 +1014,10 @@
         <translation>内存：</translation>
     </message>
     <message>
+        <source>Asked with:</source>
+        <translation>提问方式：</translation>
+    </message>
+    <message>
         <source>None set up — only the rules detector runs.</source>
         <translation>尚未设置 — 仅运行规则检测器。</translation>
     </message>
@@ -1153,6 +1157,29 @@
     <message>
         <source>Stopped; nothing unfinished was left in the models folder.</source>
         <translation>已停止；模型文件夹中没有留下未完成的文件。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptStatus</name>
+    <message>
+        <source>Prompt: Cloakroom&apos;s own. The official prompt is not installed, so the model may find less than it can (Settings → Model).</source>
+        <translation>提示词：Cloakroom 自带的。官方提示词尚未安装，模型可能找不全（设置 → 模型）。</translation>
+    </message>
+    <message>
+        <source>Prompt: the official MemPrivacy prompt.</source>
+        <translation>提示词：MemPrivacy 官方提示词。</translation>
+    </message>
+    <message>
+        <source>Prompt: the official MemPrivacy prompt, evaluation form.</source>
+        <translation>提示词：MemPrivacy 官方提示词（评测版）。</translation>
+    </message>
+    <message>
+        <source>Prompt: Cloakroom&apos;s own (chosen in Settings).</source>
+        <translation>提示词：Cloakroom 自带的（在设置中选择）。</translation>
+    </message>
+    <message>
+        <source>Prompt: the model card&apos;s short form (chosen in Settings).</source>
+        <translation>提示词：模型卡片上的简短格式（在设置中选择）。</translation>
     </message>
 </context>
 <context>
@@ -1321,16 +1348,24 @@
         <translation>当前模型</translation>
     </message>
     <message>
+        <source>Automatic: the official prompt when installed</source>
+        <translation>自动：已安装时使用官方提示词</translation>
+    </message>
+    <message>
+        <source>Official prompt</source>
+        <translation>官方提示词</translation>
+    </message>
+    <message>
+        <source>Official prompt, evaluation form</source>
+        <translation>官方提示词（评测版）</translation>
+    </message>
+    <message>
         <source>Cloakroom&apos;s own prompt</source>
         <translation>Cloakroom 自己的提示词</translation>
     </message>
     <message>
         <source>Model card&apos;s short form</source>
         <translation>模型卡片中的简短格式</translation>
-    </message>
-    <message>
-        <source>Official prompt (download it in setup)</source>
-        <translation>官方提示词（在设置向导中下载）</translation>
     </message>
     <message>
         <source>&amp;Prompt:</source>
@@ -1785,12 +1820,12 @@
         <translation>等级</translation>
     </message>
     <message>
-        <source>Optional: the authors&apos; own prompt</source>
-        <translation>可选：作者自己的提示词</translation>
+        <source>The authors&apos; prompt</source>
+        <translation>作者的提示词</translation>
     </message>
     <message>
-        <source>Cloakroom asks the model in its own words. The authors&apos; prompt can be used instead (Settings → Model → Prompt). It is licensed CC BY-NC-ND 4.0 too, so it is not included: this fetches it from their GitHub repository (13 kB) and keeps it only if it is exactly the published file.</source>
-        <translation>Cloakroom 用自己的话向模型提问。也可以改用作者的提示词（设置 → 模型 → 提示词）。它同样采用 CC BY-NC-ND 4.0 许可，因此未随附：此按钮会从作者的 GitHub 仓库获取它（13 kB），并且只有与发布的文件完全一致时才会保留。</translation>
+        <source>MemPrivacy was trained with its authors&apos; prompt and finds the most with it; Cloakroom uses it whenever it is installed. It is licensed CC BY-NC-ND 4.0 too, so it is not included: for a MemPrivacy model Cloakroom fetches it from the authors&apos; GitHub repository (two files, 25 kB) and keeps it only if it is exactly the published file. Without it the model is asked in Cloakroom&apos;s own words.</source>
+        <translation>MemPrivacy 是用作者的提示词训练的，用它时找得最全；只要已安装，Cloakroom 就会使用它。它同样采用 CC BY-NC-ND 4.0 许可，因此不随软件附带：对于 MemPrivacy 模型，Cloakroom 会从作者的 GitHub 仓库获取它（两个文件，25 kB），并且只在与发布的文件完全一致时才保留。没有它时，Cloakroom 用自己的话向模型提问。</translation>
     </message>
     <message>
         <source>&amp;Fetch the official prompt</source>
@@ -1843,8 +1878,12 @@
         <translation>正在获取官方提示词…</translation>
     </message>
     <message>
-        <source>The official prompt is installed and verified. Choose it in Settings → Model → Prompt.</source>
-        <translation>官方提示词已安装并通过校验。可在 设置 → 模型 → 提示词 中选用。</translation>
+        <source>The official prompt is installed and verified: the model is asked with it from now on.</source>
+        <translation>官方提示词已安装并通过校验：从现在起用它向模型提问。</translation>
+    </message>
+    <message>
+        <source>%1 Until it is fetched, the model is asked in Cloakroom&apos;s own words and may find less.</source>
+        <translation>%1 在获取之前，Cloakroom 用自己的话向模型提问，可能找不全。</translation>
     </message>
 </context>
 <context>

@@ -24,7 +24,7 @@ from app.core.detectors.prompts import (
     ASSISTANT_START,
     CARD,
     EMPTY_THINK_BLOCK,
-    OFFICIAL_TEMPLATE_FILENAME,
+    OFFICIAL_TEMPLATE_FILES,
     OfficialVariant,
     PromptProfile,
     load_official_profile,
@@ -233,6 +233,7 @@ def test_the_qwen3_prompt_ends_with_the_empty_think_block(tiny_qwen3_llama: llam
     assert detector.frame.source == "template"
     prompt = detector.render_prompt(PERSONAL_TEXT)
     assert prompt.startswith("<|im_start|>user\n" + detector.profile.fixed)
+    assert detector.fixed_prefix_text == "<|im_start|>user\n" + detector.profile.fixed  # it ends with a line break
     assert prompt.endswith(PERSONAL_TEXT + "<|im_end|>\n" + ASSISTANT_START + EMPTY_THINK_BLOCK)
 
     ending = tiny_qwen3_llama.tokenize((ASSISTANT_START + EMPTY_THINK_BLOCK).encode(), add_bos=False, special=True)
@@ -279,11 +280,13 @@ def test_the_official_profile_keeps_user_data_out_of_the_fixed_prefix(tiny_qwen3
     template = "Rules {{as JSON}}.\nUser: {real_name}\nDialogue: {input_dialogue_content}"
     folder = app_paths().prompts
     folder.mkdir(parents=True)
-    (folder / OFFICIAL_TEMPLATE_FILENAME).write_text(template, encoding="utf-8")
+    (folder / OFFICIAL_TEMPLATE_FILES[OfficialVariant.REPOSITORY]).write_text(template, encoding="utf-8")
     known = {hashlib.sha256(template.encode()).hexdigest(): OfficialVariant.REPOSITORY}
     detector = ModelDetector(tiny_qwen3_llama, profile=load_official_profile(known=known), real_name="Alice Wong")
-    assert detector.fixed_prefix_text == "<|im_start|>user\nRules {as JSON}.\nUser: "
-    assert detector.render_prompt("hi").startswith(detector.fixed_prefix_text + "Alice Wong\nDialogue: hi<|im_end|>")
+    assert detector.fixed_prefix_text == "<|im_start|>user\nRules {as JSON}.\n"  # the label goes with the name
+    assert detector.render_prompt("hi").startswith(
+        detector.fixed_prefix_text + "User: Alice Wong\nDialogue: hi<|im_end|>"
+    )
     tokens = detector.prompt_tokens("hi")
     assert tokens[: len(detector.fixed_prefix_tokens)] == detector.fixed_prefix_tokens
 

@@ -10,24 +10,27 @@ import pytest
 
 from app.core.detectors.prompts import (
     ASSISTANT_START,
+    AUTO,
     CARD,
     CLOAKROOM,
     EMPTY_THINK_BLOCK,
     KNOWN_OFFICIAL_TEMPLATES,
     OFFICIAL,
-    OFFICIAL_TEMPLATE_FILENAME,
+    OFFICIAL_EVAL,
+    OFFICIAL_TEMPLATE_FILES,
     CardProfile,
     CloakroomProfile,
     OfficialVariant,
     available_profiles,
     chat_frame,
     get_profile,
+    installed_official_variant,
     load_official_profile,
-    official_template_variant,
+    resolve_profile_name,
 )
 from app.core.errors import ConfigError, ModelError
 from app.core.paths import app_paths
-from app.core.settings import PROMPT_PROFILES
+from app.core.settings import PROMPT_PROFILES, Settings
 from app.core.taxonomy import STANDARD_TYPES
 
 THINK_ENDING = ASSISTANT_START + EMPTY_THINK_BLOCK
@@ -36,7 +39,8 @@ NAME = "Li Ming"
 
 
 def test_profile_names_match_the_settings() -> None:
-    assert set(PROMPT_PROFILES) == {CLOAKROOM, CARD, OFFICIAL}
+    assert set(PROMPT_PROFILES) == {AUTO, CLOAKROOM, CARD, OFFICIAL, OFFICIAL_EVAL}
+    assert Settings().prompt_profile == AUTO
 
 
 @pytest.mark.parametrize("profile", [CloakroomProfile(), CardProfile()])
@@ -76,11 +80,13 @@ REPOSITORY_STANDIN = (
 BENCHMARK_STANDIN = 'Instructions [{{"a": 1}}]\n**User\'s Real Name:** {real_name}\n**Current Input Dialogue:**'
 
 
-def install_template(content: str) -> tuple[Path, dict[str, OfficialVariant]]:
+def install_template(
+    content: str, variant: OfficialVariant = OfficialVariant.REPOSITORY
+) -> tuple[Path, dict[str, OfficialVariant]]:
     folder = app_paths().prompts
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / OFFICIAL_TEMPLATE_FILENAME).write_text(content, encoding="utf-8")
-    return folder, {hashlib.sha256(content.encode()).hexdigest(): OfficialVariant.REPOSITORY}
+    (folder / OFFICIAL_TEMPLATE_FILES[variant]).write_text(content, encoding="utf-8")
+    return folder, {hashlib.sha256(content.encode()).hexdigest(): variant}
 
 
 def test_official_profile_is_unavailable_without_a_template() -> None:
@@ -89,9 +95,37 @@ def test_official_profile_is_unavailable_without_a_template() -> None:
         get_profile(OFFICIAL)
 
 
+def test_auto_is_cloakroom_without_the_official_prompt_and_says_it_is_a_fallback() -> None:
+    choice = resolve_profile_name(AUTO)
+    assert (choice.used, choice.is_fallback) == (CLOAKROOM, True)
+    assert get_profile(AUTO).name == CLOAKROOM
+
+
+def test_auto_is_the_official_prompt_once_a_verified_copy_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, known = install_template(REPOSITORY_STANDIN)
+    monkeypatch.setattr("app.core.detectors.prompts.KNOWN_OFFICIAL_TEMPLATES", known)  # the stand-in is "verified"
+    choice = resolve_profile_name(AUTO)
+    assert (choice.used, choice.is_fallback) == (OFFICIAL, False)
+    assert get_profile(AUTO).name == OFFICIAL
+    assert available_profiles() == (OFFICIAL, CLOAKROOM, CARD)
+
+
+@pytest.mark.parametrize("explicit", [CLOAKROOM, CARD, OFFICIAL])
+def test_an_explicit_choice_wins_over_auto(explicit: str) -> None:
+    choice = resolve_profile_name(explicit)
+    assert (choice.requested, choice.used, choice.is_fallback) == (explicit, explicit, False)
+
+
+def test_a_template_under_the_other_variants_name_is_not_taken_for_it() -> None:
+    _, known = install_template(BENCHMARK_STANDIN, OfficialVariant.REPOSITORY)
+    wrong = {digest: OfficialVariant.BENCHMARK for digest in known}
+    assert not installed_official_variant(OfficialVariant.REPOSITORY, known=wrong)
+    assert not installed_official_variant(OfficialVariant.BENCHMARK, known=wrong)
+
+
 def test_a_template_with_an_unknown_checksum_is_refused() -> None:
     install_template(REPOSITORY_STANDIN)
-    assert official_template_variant() is None
+    assert not installed_official_variant()
     assert OFFICIAL not in available_profiles()
     with pytest.raises(ModelError, match="checksum"):
         get_profile(OFFICIAL)
@@ -104,18 +138,19 @@ def test_known_checksums_are_the_two_published_files() -> None:
 
 def test_repository_variant_fills_both_fields_and_keeps_literal_braces() -> None:
     folder, known = install_template(REPOSITORY_STANDIN)
-    assert official_template_variant(known=known) is OfficialVariant.REPOSITORY
+    assert installed_official_variant(known=known)
     profile = load_official_profile(folder, known)
     parts = profile.parts(TEXT, NAME)
     assert parts.text == REPOSITORY_STANDIN.format(real_name=NAME, input_dialogue_content=TEXT)
-    assert parts.fixed.endswith("**User's Real Name:** ")  # everything before the first field is reusable
+    # Everything up to the line before the first field is reusable; the label goes with the name, so the two
+    # tokenize as in the whole prompt (test_model_as_trained checks the tokens).
+    assert parts.fixed.endswith("]\n") and parts.per_call.startswith("**User's Real Name:** ")
     assert NAME not in parts.fixed
 
 
 def test_benchmark_variant_appends_the_message_as_json() -> None:
-    folder, known = install_template(BENCHMARK_STANDIN)
-    known = {digest: OfficialVariant.BENCHMARK for digest in known}
-    parts = load_official_profile(folder, known).parts(TEXT, NAME)
+    folder, known = install_template(BENCHMARK_STANDIN, OfficialVariant.BENCHMARK)
+    parts = load_official_profile(folder, known, OfficialVariant.BENCHMARK).parts(TEXT, NAME)
     message = json.dumps({"role": "user", "content": TEXT}, ensure_ascii=False, indent=2)
     assert parts.text == BENCHMARK_STANDIN.format(real_name=NAME) + message
     assert "**Current Input Dialogue:**{\n" in parts.text  # no newline between the label and the JSON

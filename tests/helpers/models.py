@@ -475,3 +475,44 @@ def steered_to(llama: Any, answer: str) -> Any:
     from app.core.detectors.decoding import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
 
     return FixedAnswer(llama.tokenize(answer.encode(), add_bos=False, special=False), llama.token_eos())
+
+
+def whole_prompt_tokens(detector: Any, llama: Any, text: str) -> list[int]:
+    """The tokens of ``detector``'s whole rendered prompt for ``text``, tokenized in one piece (special tokens parsed:
+    only for texts without special-token strings). The detector tokenizes its cached prefix apart from the rest;
+    where the two differ, the model reads words split as it never saw them in training."""
+    return list(llama.tokenize(detector.render_prompt(text).encode("utf-8"), add_bos=True, special=True))
+
+
+# Official-prompt stand-ins: the layout of the authors' templates (a long instruction block, a line break, then the
+# name's label and field, then the input), in words written for these tests. The real files may not be copied here.
+OFFICIAL_LAYOUT_REPOSITORY = (
+    "You find private information in dialogue and grade it from PL1 to PL4. Answer with a JSON array of objects "
+    'like {{"original_text": "...", "privacy_type": "...", "privacy_level": "PL2"}}.\n\n---\n\n# Input\n\n'
+    "**User's Real Name:** {real_name}\n\n**Current Input Dialogue:**\n{input_dialogue_content}"
+)
+OFFICIAL_LAYOUT_BENCHMARK = (
+    "You find private information in dialogue and grade it from PL1 to PL4. Answer with a JSON array of objects "
+    'like {{"original_text": "...", "privacy_type": "...", "privacy_level": "PL2"}}.\n\n---\n\n# Input\n\n'
+    "**User's Real Name:** {real_name}\n\n**Current Input Dialogue:**"
+)
+
+
+def official_layout_profiles(folder: Path) -> list[Any]:
+    """Both official profiles, loaded through the app's own loader from stand-in templates written into ``folder``."""
+    from app.core.detectors.prompts import (  # noqa: PLC0415
+        OFFICIAL_TEMPLATE_FILES,
+        OfficialVariant,
+        load_official_profile,
+    )
+
+    profiles = []
+    for variant, template in (
+        (OfficialVariant.REPOSITORY, OFFICIAL_LAYOUT_REPOSITORY),
+        (OfficialVariant.BENCHMARK, OFFICIAL_LAYOUT_BENCHMARK),
+    ):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / OFFICIAL_TEMPLATE_FILES[variant]).write_text(template, encoding="utf-8")
+        known = {hashlib.sha256(template.encode()).hexdigest(): variant}
+        profiles.append(load_official_profile(folder, known, variant))
+    return profiles

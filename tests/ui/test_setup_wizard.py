@@ -350,30 +350,84 @@ def test_convert_is_offered_only_with_its_packages_and_says_what_to_install(
 # --- the official prompt -------------------------------------------------------------------------------------------
 
 
+PUBLISHED_PROMPT = b"Stand-in for the authors' template: {real_name} {input_dialogue_content}\n"
+
+
+def serve_prompt(hub: FakeHub, monkeypatch: pytest.MonkeyPatch, served: bytes) -> None:
+    """The catalog's official prompt, replaced by a stand-in the fake hub serves (the real one may not be copied)."""
+    spec = dataclasses.replace(
+        official_prompt.official_prompt_spec(), url=f"{hub.url}/raw/extract_privacy.txt", fallback_urls=(),
+        size=len(PUBLISHED_PROMPT), git_blob_id=git_blob_id(PUBLISHED_PROMPT),
+        sha256=hashlib.sha256(PUBLISHED_PROMPT).hexdigest())
+    monkeypatch.setattr(official_prompt, "official_prompt_specs", lambda: (spec,))
+    hub.raw["extract_privacy.txt"] = served
+
+
 def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
     qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ) -> None:
-    published = b"Stand-in for the authors' template: {real_name} {input_dialogue_content}\n"
-    spec = dataclasses.replace(
-        official_prompt.official_prompt_spec(), url=f"{hub.url}/raw/extract_privacy.txt", size=len(published),
-        git_blob_id=git_blob_id(published), sha256=hashlib.sha256(published).hexdigest())
-    monkeypatch.setattr(official_prompt, "official_prompt_spec", lambda variant="repository": spec)
-    hub.raw["extract_privacy.txt"] = published.replace(b"template", b"tampered")
+    serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT.replace(b"template", b"tampered"))
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
     go_to_source(wizard, Source.FILE)
-    wizard.file_page.choose(str(tiny_qwen3_gguf))
+    wizard.file_page.choose(str(tiny_qwen3_gguf))  # not named MemPrivacy: nothing is fetched unasked
     qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
     wizard.next()
     page = wizard.test_page
+    assert hub.gets("/raw/") == []
     page.prompt_button.click()
     qtbot.waitUntil(lambda: page.prompt_status.kind == "error", timeout=WAIT_MS)
     assert "not stored" in page.prompt_status.text() and not official_prompt.official_prompt_path().exists()
+    assert "Cloakroom's own words" in page.prompt_status.text()
 
-    hub.raw["extract_privacy.txt"] = published
+    hub.raw["extract_privacy.txt"] = PUBLISHED_PROMPT
     page.prompt_button.click()
     qtbot.waitUntil(lambda: page.prompt_status.kind == "success", timeout=WAIT_MS)
-    assert official_prompt.official_prompt_path().read_bytes() == published
+    assert official_prompt.official_prompt_path().read_bytes() == PUBLISHED_PROMPT
     assert not page.prompt_button.isEnabled()  # installed: nothing more to fetch
+
+
+def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT)
+    model = tmp_path / "MemPrivacy-4B-RL-Q4_K_M.gguf"
+    model.write_bytes(tiny_qwen3_gguf.read_bytes())
+    prompt_present_at_load: list[bool] = []
+
+    def loader(settings: Settings, path: Path) -> Callable[[], LoadedModelDetector]:
+        prompt_present_at_load.append(official_prompt.official_prompt_path().exists())
+        return steered_loader(settings, path)
+
+    wizard = open_wizard(qtbot, settings, trial_loader=loader)
+    go_to_source(wizard, Source.FILE)
+    wizard.file_page.choose(str(model))
+    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
+    wizard.next()
+    page = wizard.test_page
+    qtbot.waitUntil(lambda: page.outcome != "", timeout=WAIT_MS)
+    assert page.prompt_status.kind == "success" and len(hub.gets("/raw/")) == 1
+    assert prompt_present_at_load == [True]  # fetched first: the test ran with the prompt the app will use
+    assert page.outcome == "found"
+
+
+def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    serve_prompt(hub, monkeypatch, b"")
+    del hub.raw["extract_privacy.txt"]  # the server answers 404
+    model = tmp_path / "MemPrivacy-1.7B-RL-Q4_K_M.gguf"
+    model.write_bytes(tiny_qwen3_gguf.read_bytes())
+    wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
+    go_to_source(wizard, Source.FILE)
+    wizard.file_page.choose(str(model))
+    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
+    wizard.next()
+    page = wizard.test_page
+    qtbot.waitUntil(lambda: page.outcome != "", timeout=WAIT_MS)
+    assert page.prompt_status.kind == "error" and "Cloakroom's own words" in page.prompt_status.text()
+    assert page.prompt_button.isEnabled() and page.outcome == "found"
 
 
 # --- the model status widget ---------------------------------------------------------------------------------------

@@ -6,15 +6,19 @@ One call per chunk of the input:
    name and text. The fixed part comes first and is tokenized once, so llama.cpp evaluates only the new tokens after
    the prefix it still holds from the last call. The person's part is tokenized with special tokens off: text that
    looks like ``<|im_end|>`` cannot end the message early.
-2. Decoding is greedy, under a JSON-schema grammar (built once per detector: it is costly), with a bound on new
-   tokens. ``decoding="fast"`` drafts the answer's predictable tokens (schema keys, values copied from the input,
-   type names, levels) and verifies them in one batch per model step (`decoding.DraftingDecoder`);
+2. Decoding is greedy, under the answer grammar (`answer_grammar`: the answer's JSON shape with JSON's own
+   whitespace, levels PL1–PL4; built once per detector, it is costly). An answer may use all the context the prompt
+   leaves (the official code allows 8,192 new tokens); chunks are planned so that this room is several times the
+   chunk's own length. ``decoding="fast"`` drafts the answer's predictable tokens (schema keys, values copied from
+   the input, type names, levels) and verifies them in one batch per model step (`decoding.DraftingDecoder`);
    ``decoding="plain"`` samples one token per step as `Llama.create_completion` does (`decoding.PlainDecoder`).
    They pick the same tokens where llama.cpp evaluates a batch row as it evaluates a single token; the default
    ``"auto"`` measures how far the two differ for this model and backend when the prefix is warmed
    (`warm_prefix`, at load) and drafts only when the difference is small (close calls are then re-checked one row at
-   a time); before that it decodes plainly. An answer that did not end by itself (``finish_reason != "stop"``) is cut off and raises `ModelOutputError`: it must never pass as
-   "nothing found".
+   a time); before that it decodes plainly.
+   An answer that did not end by itself (``finish_reason != "stop"``) is cut off: it must never pass as "nothing
+   found". Its chunk is split in two and each half asked again, down to `MIN_RETRY_CHUNK_TOKENS`; only a chunk that
+   small whose answer still does not end raises `ModelOutputError`.
 3. The answer is parsed and located in the whole input (`model_output`), so a value that crosses a chunk edge, or
    occurs in another chunk too, is found whole everywhere.
 
@@ -38,7 +42,6 @@ Nothing here logs, prints or keeps the text, the prompt or the answer; `last_sta
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
@@ -48,6 +51,7 @@ from typing import Any
 import llama_cpp
 
 from app.core.chunking import TextChunk, plan_chunks
+from app.core.detectors.answer_grammar import answer_grammar
 from app.core.detectors.base import ProgressCallback, check_cancelled
 from app.core.detectors.decoding import (
     DEFAULT_MAX_DRAFT_TOKENS,
@@ -61,14 +65,19 @@ from app.core.detectors.decoding import (
     common_prefix_length,
     measure_batch_noise,
 )
-from app.core.detectors.model_output import ANSWER_SCHEMA, ModelItem, locate_items, parse_model_output
+from app.core.detectors.model_output import ModelItem, locate_items, parse_model_output
 from app.core.detectors.prefix_state import PrefixState, PrefixWarmth, holds_prefix, warm_prefix
 from app.core.detectors.prompts import DEFAULT_PROFILE, ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
 from app.core.errors import ModelError, ModelOutputError
 from app.core.findings import MODEL, Finding
 
-DEFAULT_MAX_NEW_TOKENS = 1024
 DEFAULT_MAX_CHUNK_TOKENS = 1024
+# Answer room kept free for each token of a chunk: one found item costs ~35 answer tokens and a contact-list row ~129
+# for its ~40 input tokens, so dense text (forms, CSV, contact lists, logs) needs about three answer tokens per input
+# token, a little more with line breaks. Chunks are sized to leave that; an answer that still overflows splits its chunk.
+ANSWER_TOKENS_PER_INPUT_TOKEN = 4
+# A chunk this small is not split again: an answer that does not end for it is the model's failure, not the chunk's.
+MIN_RETRY_CHUNK_TOKENS = 48
 DEFAULT_OVERLAP_TOKENS = 48
 # Room left unused in the context window: chunk sizes are estimated from pieces, and the frame adds a token or two.
 CONTEXT_SAFETY_TOKENS = 8
@@ -85,8 +94,10 @@ class ModelStats:
     ``prompt_tokens_cached`` counts prompt tokens llama.cpp still held from the previous call (about that many were
     not evaluated again); ``prefix_restores`` how often the fixed prefix was read back from disk instead.
     ``model_steps`` counts llama.cpp evaluations while answering; ``drafted_tokens`` the tokens proposed for checking
-    in those batches and ``accepted_draft_tokens`` those that were kept. ``items_returned`` counts the answer arrays' elements; ``items_malformed`` those skipped for
-    missing or mistyped fields; ``items_not_found`` the distinct values that do not occur in the input.
+    in those batches and ``accepted_draft_tokens`` those that were kept. ``items_returned`` counts the answer arrays'
+    elements; ``items_malformed`` those skipped for missing or mistyped fields; ``items_preferences`` those the model
+    graded PL1 (dropped); ``items_not_found`` the distinct values that do not occur in the input. ``chunks_retried``
+    counts cut-off answers whose chunk was split and asked again.
     """
 
     chunks: int = 0
@@ -97,12 +108,14 @@ class ModelStats:
     generation_seconds: float = 0.0
     items_returned: int = 0
     items_malformed: int = 0
+    items_preferences: int = 0
     items_not_found: int = 0
     findings: int = 0
     prefix_restores: int = 0
     model_steps: int = 0
     drafted_tokens: int = 0
     accepted_draft_tokens: int = 0
+    chunks_retried: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,12 +133,14 @@ class _StatsTally:
     generation_seconds: float = 0.0
     items_returned: int = 0
     items_malformed: int = 0
+    items_preferences: int = 0
     items_not_found: int = 0
     findings: int = 0
     prefix_restores: int = 0
     model_steps: int = 0
     drafted_tokens: int = 0
     accepted_draft_tokens: int = 0
+    chunks_retried: int = 0
 
     def frozen(self) -> ModelStats:
         return ModelStats(**asdict(self))
@@ -135,8 +150,9 @@ class ModelDetector:
     """Private spans found by a local LLM. Not thread-safe: used from one worker thread, with a `Llama` nobody shares.
 
     Options: ``profile`` (a prompt profile name or object; `prompts.PROFILE_NAMES`), ``real_name`` (the person's own
-    name, a setting: tells their name apart from third parties'), ``max_new_tokens`` (bound on each answer: an answer
-    that reaches it raises `ModelOutputError`), ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting),
+    name, a setting: tells their name apart from third parties'), ``max_new_tokens`` (None, the default: an answer
+    may use what the context leaves after its prompt; a number caps it, for evaluations and tests),
+    ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting),
     ``decoding`` ("fast", "plain", or "auto": chosen from the measured batch noise, see the module doc) and
     ``max_draft_tokens``. ``steering`` is for benchmarks on random-weight stand-in models only (`decoding.Steering`).
     """
@@ -149,7 +165,7 @@ class ModelDetector:
         *,
         profile: str | PromptProfile = DEFAULT_PROFILE,
         real_name: str = "",
-        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
+        max_new_tokens: int | None = None,
         max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
         overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
         prompts_folder: Path | None = None,
@@ -159,7 +175,9 @@ class ModelDetector:
     ) -> None:
         if isinstance(getattr(llama, "cache", None), llama_cpp.LlamaDiskCache):
             raise ModelError("The model has a disk cache, which would store text unencrypted; load it without one.")
-        if max_new_tokens < 1 or max_chunk_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or max_draft_tokens < 0:
+        if max_chunk_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or max_draft_tokens < 0:
+            raise ValueError("token limits out of range")
+        if max_new_tokens is not None and max_new_tokens < 1:
             raise ValueError("token limits out of range")
         if decoding not in DECODING_MODES:
             raise ValueError(f"decoding must be one of {DECODING_MODES}")
@@ -172,8 +190,8 @@ class ModelDetector:
         self.frame: ChatFrame = chat_frame(
             llama.metadata, bos_token=self._token_text(llama.token_bos()), eos_token=self._token_text(llama.token_eos())
         )
-        self._grammar = llama_cpp.LlamaGrammar.from_json_schema(json.dumps(ANSWER_SCHEMA), verbose=False)
-        self._prefix_tokens = self._start_tokens() + self._tokenize(self.frame.head + self.profile.fixed, special=True)
+        self._grammar = answer_grammar()
+        self._prefix_tokens = self._start_tokens() + self._tokenize(self.fixed_prefix_text, special=True)
         self._tail_tokens = self._tokenize(self.frame.tail, special=True)
         self.decoding = decoding  # "auto" until `calibrate_decoding` has measured the batch noise
         self._auto = decoding == "auto"
@@ -253,7 +271,7 @@ class ModelDetector:
     @property
     def fixed_prefix_text(self) -> str:
         """The start of every prompt: chat frame head and the profile's instructions. Holds no user data."""
-        return self.frame.head + self.profile.fixed
+        return self.frame.head + self.profile.parts("").fixed
 
     @property
     def fixed_prefix_tokens(self) -> list[int]:
@@ -262,20 +280,36 @@ class ModelDetector:
 
     def prompt_tokens(self, text: str) -> list[int]:
         """The exact tokens sent for ``text``: fixed prefix, then the person's part as plain text, then the frame tail."""
-        return self._prefix_tokens + self._tokenize(self.profile.per_call(text, self.real_name)) + self._tail_tokens
+        return self._prefix_tokens + self._tokenize(self.prompt_parts(text).per_call) + self._tail_tokens
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenize(text))
 
+    def answer_limit(self, prompt_length: int) -> int:
+        """New tokens an answer to a prompt of ``prompt_length`` tokens may take: what the context leaves (capped by
+        ``max_new_tokens`` when set)."""
+        room = self._llama.n_ctx() - prompt_length - CONTEXT_SAFETY_TOKENS
+        return room if self.max_new_tokens is None else min(room, self.max_new_tokens)
+
+    def _answer_room_needed(self, chunk_tokens: int) -> int:
+        """The answer room a chunk of ``chunk_tokens`` input tokens is planned with."""
+        if self.max_new_tokens is not None:
+            return self.max_new_tokens
+        return ANSWER_TOKENS_PER_INPUT_TOKEN * chunk_tokens
+
     def chunk_token_budget(self) -> int:
-        """Tokens of input text one call can take: the context window minus prompt, answer bound and a margin."""
+        """Tokens of input text one call can take: the context window minus the prompt, the answer's room and a margin."""
         n_ctx = self._llama.n_ctx()
         overhead = len(self.prompt_tokens(""))
-        budget = n_ctx - overhead - self.max_new_tokens - CONTEXT_SAFETY_TOKENS
+        free = n_ctx - overhead - CONTEXT_SAFETY_TOKENS
+        if self.max_new_tokens is None:
+            budget = free // (1 + ANSWER_TOKENS_PER_INPUT_TOKEN)
+        else:
+            budget = free - self.max_new_tokens
         if budget < MIN_CHUNK_TOKENS:
             raise ModelError(
-                f"The model's context window ({n_ctx} tokens) is too small for the prompt ({overhead} tokens) and "
-                f"an answer of up to {self.max_new_tokens} tokens. Raise n_ctx or lower the answer limit."
+                f"The model's context window ({n_ctx} tokens) is too small for the prompt ({overhead} tokens) and its "
+                "answer. Raise the context size (Settings → Model, or n_ctx)."
             )
         return min(budget, self.max_chunk_tokens)
 
@@ -313,23 +347,30 @@ class ModelDetector:
         while pending:
             check_cancelled(cancel)
             chunk = pending.popleft()
-            tokens = self.prompt_tokens(chunk.of(text))
-            if len(tokens) + self.max_new_tokens > self._llama.n_ctx():
+            chunk_text = chunk.of(text)
+            tokens = self.prompt_tokens(chunk_text)
+            limit = self.answer_limit(len(tokens))
+            if limit < self._answer_room_needed(self.count_tokens(chunk_text)):  # chunk sizes were estimates
                 smaller = self._split_chunk(text, chunk)
+                if smaller is None:
+                    raise ModelError("The model's context window is too small for the prompt; raise n_ctx.")
                 pending.extendleft(reversed(smaller))
                 total += len(smaller) - 1
                 continue
-            answer = self._answer(tokens, chunk.of(text), cancel, tally)
+            answer = self._answer(tokens, chunk_text, limit, cancel, tally)
             if answer.finish_reason != "stop":
-                raise ModelOutputError(
-                    f"The model's answer was cut off at the limit of {self.max_new_tokens} new tokens, so its "
-                    "findings cannot be trusted and nothing was masked from it. Raise the answer limit or mask a "
-                    "shorter text."
-                )
+                smaller = self._split_chunk(text, chunk, floor=MIN_RETRY_CHUNK_TOKENS)
+                if smaller is None:
+                    raise ModelOutputError(self._cut_off_message(limit))
+                tally.chunks_retried += 1
+                pending.extendleft(reversed(smaller))
+                total += len(smaller) - 1
+                continue
             parsed = parse_model_output(answer.text)
             items.extend(parsed.items)
             tally.items_returned += parsed.returned
             tally.items_malformed += parsed.malformed
+            tally.items_preferences += parsed.preferences
             tally.chunks += 1
             _report(progress, tally.chunks, total)
         located = locate_items(text, items)
@@ -337,22 +378,32 @@ class ModelDetector:
         tally.findings = len(located.findings)
         return located.findings
 
-    def _split_chunk(self, text: str, chunk: TextChunk) -> list[TextChunk]:
-        """Halve a chunk whose exact prompt turned out too long (token counts of pieces are only estimates)."""
+    def _cut_off_message(self, limit: int) -> str:
+        if self.max_new_tokens is not None and limit == self.max_new_tokens:
+            reason = f"at the limit of {limit} new tokens"
+        else:
+            reason = "where the model's context was full"
+        return (
+            f"The model's answer was cut off {reason}, also for the smallest part of the text, so its findings cannot "
+            "be trusted and nothing was masked from it."
+        )
+
+    def _split_chunk(self, text: str, chunk: TextChunk, *, floor: int = 1) -> list[TextChunk] | None:
+        """Halve a chunk (its exact prompt was too long, or its answer was cut off); None when it is ``floor`` tokens
+        or fewer, or cannot be split."""
         piece = chunk.of(text)
-        half = max(1, self.count_tokens(piece) // 2)
+        size = self.count_tokens(piece)
+        if size <= floor:
+            return None
+        half = max(1, size // 2)
         smaller = [part.shifted(chunk.start) for part in plan_chunks(piece, half, self.count_tokens, 0)]
-        if len(smaller) < 2:
-            raise ModelError("The model's context window is too small for the prompt; raise n_ctx.")
-        return smaller
+        return smaller if len(smaller) >= 2 else None
 
     def _answer(
-        self, tokens: list[int], source_text: str, cancel: threading.Event | None, tally: _StatsTally
+        self, tokens: list[int], source_text: str, limit: int, cancel: threading.Event | None, tally: _StatsTally
     ) -> DecodedAnswer:
         self._restore_prefix_if_evicted(tally)
-        answer = self._decoder_for_calls().decode(
-            tokens, max_new_tokens=self.max_new_tokens, source_text=source_text, cancel=cancel
-        )
+        answer = self._decoder_for_calls().decode(tokens, max_new_tokens=limit, source_text=source_text, cancel=cancel)
         tally.prompt_tokens += answer.prompt_tokens
         tally.prompt_tokens_cached += answer.prompt_tokens_cached
         tally.generated_tokens += len(answer.tokens)

@@ -1,17 +1,28 @@
 """What the detector model is asked, and how the question is wrapped in the model's chat format.
 
-Three prompt profiles:
+Prompt profiles:
 
-- ``cloakroom`` (default): the project's own instructions, written from the taxonomy in `app.core.taxonomy`.
+- ``official``: the authors' prompt template, the ~3k-token prompt MemPrivacy was trained and evaluated with (levels,
+  rules, ~40 type tags, a one-shot example). Its licence forbids redistribution, so it is never shipped: getting a
+  MemPrivacy model also fetches it into ``app_paths().prompts`` (`app.core.models.official_prompt`), and it is used
+  only if its SHA-256 is the published file's. ``official-eval`` is the authors' benchmark variant of it (the input
+  goes in as a JSON message), for `cloakroom eval --compare-profiles`.
+- ``cloakroom``: the project's own instructions, written from the taxonomy in `app.core.taxonomy`; works offline.
 - ``card``: the short input form shown on the model's Hugging Face card (``User Name:`` / ``Dialogue Text:``).
-- ``official``: the authors' prompt template. Its licence forbids redistribution, so it is never shipped; the person
-  downloads it at setup into ``app_paths().prompts`` and it is used only if its SHA-256 is one of the two known files.
+- ``auto`` (the setting's default) is not a prompt but a choice: ``official`` when a verified copy is installed, else
+  ``cloakroom`` (`resolve_profile_name`). An explicit choice always wins.
 
 Every profile splits its prompt into a **fixed** part, which holds no user data and is identical on every call, and a
 **per-call** part (the person's name and text) that comes after it. llama.cpp reuses the KV state of the longest
 prompt prefix it has already evaluated, so with the fixed part first only the short per-call part is evaluated again
 (the official prompt alone is ~3k tokens: minutes on a laptop CPU). A later step may snapshot the state after the
 fixed part; because that part holds no user data, such a snapshot holds none either.
+
+The two parts are tokenized apart, so the cut between them must be where that gives the same tokens as tokenizing
+the whole prompt, or the model reads words split as it never saw them in training (a template ending in
+``**User's Real Name:** `` gave ``' ' 'Z' 'hang' ' San'`` instead of ``' Zhang' ' San'``). `PromptProfile.parts` cuts
+after the last line break of the fixed instructions that is followed by visible text: BPE tokenizers (Qwen's and
+GPT-2-style ones) never merge across that point, so the label before the first field goes with the per-call part.
 
 The chat wrapping (`ChatFrame`) is rendered once per model: a Qwen3 model gets its own embedded template with thinking
 switched off, anything else a plain ChatML frame. The frame keeps the user message's content apart, so the caller can
@@ -22,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,11 +47,16 @@ from app.core.errors import ConfigError, ModelError
 from app.core.paths import app_paths
 from app.core.taxonomy import LEVEL_MEANINGS, STANDARD_TYPES, Level
 
+AUTO = "auto"
 CLOAKROOM = "cloakroom"
 CARD = "card"
 OFFICIAL = "official"
-PROFILE_NAMES = (CLOAKROOM, CARD, OFFICIAL)
-DEFAULT_PROFILE = CLOAKROOM
+OFFICIAL_EVAL = "official-eval"
+PROFILE_NAMES = (OFFICIAL, OFFICIAL_EVAL, CLOAKROOM, CARD)
+SETTING_CHOICES = (AUTO, *PROFILE_NAMES)
+"""What the ``prompt_profile`` setting may say."""
+DEFAULT_PROFILE = AUTO
+FALLBACK_PROFILE = CLOAKROOM
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +85,22 @@ class PromptProfile:
         raise NotImplementedError
 
     def parts(self, text: str, real_name: str = "") -> PromptParts:
-        return PromptParts(self.fixed, self.per_call(text, real_name))
+        """The prompt as its cacheable start and the rest, cut where tokenizing both apart equals the whole."""
+        cut = stable_cut(self.fixed, self.per_call("x", "x"))
+        return PromptParts(self.fixed[:cut], self.fixed[cut:] + self.per_call(text, real_name))
+
+
+_LINE_START = re.compile(r"\n(?=\S)")
+
+
+def stable_cut(fixed: str, following: str) -> int:
+    """Where ``fixed`` can end a separately tokenized prefix: just after its last line break followed by visible text.
+
+    ``following`` is what comes after ``fixed`` (its first character decides whether the very end qualifies). 0 when
+    there is no such line break: then nothing but the chat frame's head is cached.
+    """
+    cuts = [match.end() for match in _LINE_START.finditer(fixed + following[:1])]
+    return cuts[-1] if cuts else 0
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -162,9 +194,6 @@ class CardProfile(PromptProfile):
 # official: the authors' template, downloaded by the person, verified by hash
 
 
-OFFICIAL_TEMPLATE_FILENAME = "extract_privacy.txt"
-
-
 class OfficialVariant(Enum):
     """The two published versions of the official template differ in how the input is put in."""
 
@@ -175,6 +204,14 @@ class OfficialVariant(Enum):
 KNOWN_OFFICIAL_TEMPLATES: Mapping[str, OfficialVariant] = {
     "a506012abea675535182a3c027b590081e6cc283e90ce9a408c5c611d893c7b7": OfficialVariant.REPOSITORY,
     "f321d54fbd06ff6c7b439e32ac0ddbc7513ca27c2fcdc7f850606e5eafe48425": OfficialVariant.BENCHMARK,
+}
+OFFICIAL_TEMPLATE_FILES: Mapping[OfficialVariant, str] = {
+    OfficialVariant.REPOSITORY: "extract_privacy.txt",
+    OfficialVariant.BENCHMARK: "extract_privacy.eval.txt",
+}
+OFFICIAL_PROFILE_VARIANTS: Mapping[str, OfficialVariant] = {
+    OFFICIAL: OfficialVariant.REPOSITORY,
+    OFFICIAL_EVAL: OfficialVariant.BENCHMARK,
 }
 
 # Private-use characters: they cannot occur in the template, and mark where a field was while splitting it.
@@ -212,10 +249,9 @@ def _fill_marks(marked: str, real_name: str, text: str) -> str:
 
 
 class OfficialProfile(PromptProfile):
-    name = OFFICIAL
-
     def __init__(self, template: str, variant: OfficialVariant) -> None:
         self.variant = variant
+        self.name = OFFICIAL if variant is OfficialVariant.REPOSITORY else OFFICIAL_EVAL
         if variant is OfficialVariant.REPOSITORY:
             marked = _format_with_marks(template, {"real_name", "input_dialogue_content"})
             if marked is None or _TEXT_MARK not in marked:
@@ -237,25 +273,36 @@ class OfficialProfile(PromptProfile):
         return _fill_marks(self._rest, name, "") + message
 
 
-def official_template_path(folder: Path | None = None) -> Path:
-    return (folder if folder is not None else app_paths().prompts) / OFFICIAL_TEMPLATE_FILENAME
+def official_template_path(
+    variant: OfficialVariant = OfficialVariant.REPOSITORY, folder: Path | None = None
+) -> Path:
+    return (folder if folder is not None else app_paths().prompts) / OFFICIAL_TEMPLATE_FILES[variant]
 
 
-def official_template_variant(
-    folder: Path | None = None, known: Mapping[str, OfficialVariant] = KNOWN_OFFICIAL_TEMPLATES
-) -> OfficialVariant | None:
-    """The variant of the installed official template, or None if there is none or it is not a known file."""
+def installed_official_variant(
+    variant: OfficialVariant = OfficialVariant.REPOSITORY,
+    folder: Path | None = None,
+    known: Mapping[str, OfficialVariant] | None = None,
+) -> bool:
+    """Whether the verified template of ``variant`` is installed (re-checked by hash, never trusted from before)."""
     try:
-        data = official_template_path(folder).read_bytes()
+        data = official_template_path(variant, folder).read_bytes()
     except OSError:
-        return None
-    return known.get(hashlib.sha256(data).hexdigest())
+        return False
+    return _variant_of(data, known) is variant
+
+
+def _variant_of(data: bytes, known: Mapping[str, OfficialVariant] | None) -> OfficialVariant | None:
+    table = KNOWN_OFFICIAL_TEMPLATES if known is None else known
+    return table.get(hashlib.sha256(data).hexdigest())
 
 
 def load_official_profile(
-    folder: Path | None = None, known: Mapping[str, OfficialVariant] = KNOWN_OFFICIAL_TEMPLATES
+    folder: Path | None = None,
+    known: Mapping[str, OfficialVariant] | None = None,
+    variant: OfficialVariant = OfficialVariant.REPOSITORY,
 ) -> OfficialProfile:
-    path = official_template_path(folder)
+    path = official_template_path(variant, folder)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -264,8 +311,7 @@ def load_official_profile(
         ) from None
     except OSError as error:
         raise ModelError(f"Cannot read the official prompt file {path}: {error.strerror}.") from None
-    variant = known.get(hashlib.sha256(data).hexdigest())
-    if variant is None:
+    if _variant_of(data, known) is not variant:
         raise ModelError(
             f"The file {path} is not a known version of the official prompt (checksum mismatch). "
             "Run `cloakroom model fetch-prompt` again."
@@ -278,20 +324,45 @@ def load_official_profile(
 
 
 def available_profiles(folder: Path | None = None) -> tuple[str, ...]:
-    """Profiles usable now: ``official`` only when a verified template is installed."""
-    if official_template_variant(folder) is None:
-        return (CLOAKROOM, CARD)
-    return PROFILE_NAMES
+    """Profiles usable now: the official ones only where their verified template is installed."""
+    return tuple(
+        name
+        for name in PROFILE_NAMES
+        if name not in OFFICIAL_PROFILE_VARIANTS or installed_official_variant(OFFICIAL_PROFILE_VARIANTS[name], folder)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChoice:
+    """Which prompt a setting leads to: ``requested`` (the setting), ``used`` (a profile name) and whether ``used`` is
+    the fallback for a missing official prompt (accuracy may then be lower than the paper's)."""
+
+    requested: str
+    used: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.requested == AUTO and self.used not in OFFICIAL_PROFILE_VARIANTS
+
+
+def resolve_profile_name(name: str, folder: Path | None = None) -> ProfileChoice:
+    """The profile a setting means now: ``auto`` is ``official`` when its verified template is installed, else
+    ``cloakroom``; any other name is itself."""
+    if name != AUTO:
+        return ProfileChoice(name, name)
+    used = OFFICIAL if installed_official_variant(OfficialVariant.REPOSITORY, folder) else FALLBACK_PROFILE
+    return ProfileChoice(name, used)
 
 
 def get_profile(name: str, folder: Path | None = None) -> PromptProfile:
+    name = resolve_profile_name(name, folder).used
     if name == CLOAKROOM:
         return CloakroomProfile()
     if name == CARD:
         return CardProfile()
-    if name == OFFICIAL:
-        return load_official_profile(folder)
-    raise ConfigError(f"Unknown prompt profile; use one of: {', '.join(PROFILE_NAMES)}.")
+    if name in OFFICIAL_PROFILE_VARIANTS:
+        return load_official_profile(folder, variant=OFFICIAL_PROFILE_VARIANTS[name])
+    raise ConfigError(f"Unknown prompt profile; use one of: {', '.join(SETTING_CHOICES)}.")
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Which detectors an evaluation runs, and loading the model for it.
 
 The model is loaded once; each prompt profile gets its own `ModelDetector` on the same `Llama` (a detector holds
-its profile's prefix tokens and grammar), and the profiles run one after another, so each keeps its prompt prefix
-cached for all its messages. Profiles are checked before the model loads: a missing official template should cost
+its profile's prefix tokens and grammar), made the way the app makes it (`assembly.build_model_detector`: warm
+prefix, calibrated decoding, the answer's room), so an evaluation measures what a person's masking does. The profiles
+run one after another, so each keeps its prompt prefix cached for all its messages. Profiles are checked before the model loads: a missing official template should cost
 a second, not the minutes a large model takes to load.
 """
 
@@ -26,20 +27,23 @@ def rules_plan() -> RunPlan:
     return RunPlan(label="rules", detector=RULES_ONLY, profile=None, rules=build_rules_detector(), model=None)
 
 
-def check_profiles(names: Sequence[str]) -> None:
-    """Raise the profile's own error (unknown name, official template not installed) before anything is loaded."""
-    from app.core.detectors.prompts import get_profile
+def check_profiles(names: Sequence[str]) -> list[str]:
+    """The profiles to run, ``auto`` resolved to the profile it means now; raise the profile's own error (unknown
+    name, official template not installed) before anything is loaded."""
+    from app.core.detectors.prompts import get_profile, resolve_profile_name
 
     if not names:
         raise ConfigError("Choose at least one prompt profile.")
     if len(set(names)) != len(names):
         raise ConfigError("Each prompt profile can be named only once.")
-    for name in names:
+    resolved = list(dict.fromkeys(resolve_profile_name(name).used for name in names))
+    for name in resolved:
         get_profile(name)
+    return resolved
 
 
 def comparable_profiles() -> tuple[str, ...]:
-    """The profiles usable on this machine now (``official`` only once its template is installed and verified)."""
+    """The profiles usable on this machine now (the official ones only once their templates are installed)."""
     from app.core.detectors.prompts import available_profiles
 
     return available_profiles()
@@ -67,21 +71,20 @@ def load_eval_model(
 
 def model_plans(
     loaded: LoadedModel,
+    settings: Settings,
     profiles: Sequence[str],
     detector: str,
     *,
     max_new_tokens: int | None = None,
 ) -> list[RunPlan]:
     """One plan per profile: the model alone (``model``) or with the rules (``both``)."""
-    from app.core.assembly import build_rules_detector
-    from app.core.detectors.model import ModelDetector
+    from app.core.assembly import build_model_detector, build_rules_detector
 
     if detector not in (MODEL_ONLY, BOTH):
         raise ValueError("model plans need the model or both detectors")
-    options = {"max_new_tokens": max_new_tokens} if max_new_tokens else {}
     plans = []
     for profile in profiles:
-        model = ModelDetector(loaded.llama, profile=profile, **options)
+        model = build_model_detector(loaded.llama, settings, profile=profile, max_new_tokens=max_new_tokens)
         rules = build_rules_detector() if detector == BOTH else None
         label = f"{detector} · {profile}"
         plans.append(RunPlan(label=label, detector=detector, profile=profile, rules=rules, model=model))

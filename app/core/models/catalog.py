@@ -55,7 +55,11 @@ class CatalogModel:
 
 @dataclass(frozen=True)
 class PromptSpec:
-    """A published version of the official prompt template, identified by its size and hashes."""
+    """A published version of the official prompt template, identified by its size and hashes.
+
+    ``url`` is pinned to a commit of the authors' repository, so an edit upstream cannot break every fetch;
+    ``fallback_urls`` (the default branch) are tried only when the pinned file cannot be had.
+    """
 
     variant: str
     description: str
@@ -64,6 +68,11 @@ class PromptSpec:
     git_blob_id: str | None
     sha256: str | None
     licence: Licence
+    fallback_urls: tuple[str, ...] = ()
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return (self.url, *self.fallback_urls)
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ def _prompt(entry: Mapping[str, Any], licences: Mapping[str, Any]) -> PromptSpec
         git_blob_id=entry.get("git_blob_id"),
         sha256=entry.get("sha256"),
         licence=_licence(licences, entry["licence"]),
+        fallback_urls=tuple(entry.get("fallback_urls", ())),
     )
 
 

@@ -159,6 +159,13 @@ class GgufInfo:
             return None
         return n_ctx * layers * heads_kv * (key_length + value_length) * bytes_per_value
 
+    @property
+    def names_memprivacy(self) -> bool:
+        """Whether the file says it is a MemPrivacy model (its name metadata or its file name): getting one also
+        fetches the official prompt it was trained with."""
+        labels = [self.path.name, *(self.get(key) for key in ("general.name", "general.basename", "general.finetune"))]
+        return any(isinstance(label, str) and "memprivacy" in label.lower() for label in labels)
+
     def summary_rows(self) -> list[tuple[str, str]]:
         """Labelled values to show the person (command line and setup wizard alike)."""
         rows = [

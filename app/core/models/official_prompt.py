@@ -1,10 +1,11 @@
 """Fetch the authors' official prompt template onto this machine, and accept only the exact known file.
 
 The template is licensed CC BY-NC-ND 4.0, so Cloakroom cannot ship it; the person fetches it from the authors'
-repository. What arrives is accepted only if its size, git blob id and SHA-256 all equal the published file's (the
-catalog holds them), so a moved branch, a mirror or a tampered connection can never slip another prompt into the
-detector. It is stored as ``extract_privacy.txt`` in ``app_paths().prompts``, where the "official" prompt profile
-looks for it.
+repository, and getting a MemPrivacy model does so too (`fetch_missing_official_prompts`): the model was trained on
+this prompt, and runs best with it. What arrives is accepted only if its size, git blob id and SHA-256 all equal the
+published file's (the catalog holds them), so a moved branch, a mirror or a tampered connection can never slip
+another prompt into the detector. Each variant (the repository's template and the benchmark's) is stored under its
+own name in ``app_paths().prompts``, where its prompt profile looks for it (`prompts.official_template_path`).
 """
 
 from __future__ import annotations
@@ -18,23 +19,28 @@ import urllib.request
 from pathlib import Path
 
 from app import __version__
+from app.core.detectors.prompts import OfficialVariant, official_template_path
 from app.core.models.catalog import PromptSpec, load_catalog
 from app.core.models.download import git_blob_id
 from app.core.models.errors import DownloadError, PromptVerificationError
 from app.core.models.progress import DOWNLOAD, ProgressCallback, raise_if_cancelled, report
 from app.core.paths import app_paths
 
-OFFICIAL_PROMPT_FILENAME = "extract_privacy.txt"
 TIMEOUT_S = 30.0
 CHUNK_BYTES = 16 * 1024
 
 
-def official_prompt_spec(variant: str = "repository") -> PromptSpec:
+def official_prompt_spec(variant: str = OfficialVariant.REPOSITORY.value) -> PromptSpec:
     return load_catalog().prompt(variant)
 
 
-def official_prompt_path(folder: Path | None = None) -> Path:
-    return (folder if folder is not None else app_paths().prompts) / OFFICIAL_PROMPT_FILENAME
+def official_prompt_specs() -> tuple[PromptSpec, ...]:
+    """Every published variant the catalog knows (the repository's template first)."""
+    return load_catalog().prompts
+
+
+def official_prompt_path(folder: Path | None = None, variant: str = OfficialVariant.REPOSITORY.value) -> Path:
+    return official_template_path(OfficialVariant(variant), folder if folder is not None else app_paths().prompts)
 
 
 def verify_prompt(data: bytes, spec: PromptSpec) -> None:
@@ -56,9 +62,10 @@ def verify_prompt(data: bytes, spec: PromptSpec) -> None:
 
 def is_installed(spec: PromptSpec | None = None, folder: Path | None = None) -> bool:
     """Whether the verified official prompt is in place (it is re-checked, not trusted from an earlier run)."""
+    spec = spec or official_prompt_spec()
     try:
-        verify_prompt(official_prompt_path(folder).read_bytes(), spec or official_prompt_spec())
-    except (OSError, PromptVerificationError):
+        verify_prompt(official_prompt_path(folder, spec.variant).read_bytes(), spec)
+    except (OSError, PromptVerificationError, ValueError):
         return False
     return True
 
@@ -108,13 +115,50 @@ def fetch_official_prompt(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> Path:
-    """Download the template (from ``url``, default the authors' repository), verify it, store it; return its path.
+    """Download one variant's template, verify it, store it; return its path.
 
-    Nothing is written unless the file verifies; an earlier verified copy stays as it is when a fetch fails.
+    From ``url`` when given, else from the spec's pinned URL and, only if that fails, its fallbacks. Nothing is
+    written unless the file verifies; an earlier verified copy stays as it is when a fetch fails.
     """
     expected = spec or official_prompt_spec()
-    data = _read_limited(url or expected.url, expected.size, progress, cancel)
-    verify_prompt(data, expected)
-    target = official_prompt_path(folder)
-    _store_atomically(data, target)
-    return target
+    sources = (url,) if url else expected.urls
+    for attempt, source in enumerate(sources, start=1):
+        try:
+            data = _read_limited(source, expected.size, progress, cancel)
+            verify_prompt(data, expected)
+        except (DownloadError, PromptVerificationError):
+            if attempt == len(sources):
+                raise
+            continue
+        target = official_prompt_path(folder, expected.variant)
+        _store_atomically(data, target)
+        return target
+    raise DownloadError("No address to fetch the official prompt from.")
+
+
+def missing_official_prompts(folder: Path | None = None) -> list[PromptSpec]:
+    """The published variants not installed (and verified) here."""
+    return [spec for spec in official_prompt_specs() if not is_installed(spec, folder)]
+
+
+def fetch_missing_official_prompts(
+    *,
+    folder: Path | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Path]:
+    """Fetch every variant not installed yet (what getting a MemPrivacy model does); return what was stored.
+
+    Each variant is fetched on its own: one that fails raises after the others were tried, so a working variant is
+    never lost to a failing one.
+    """
+    stored: list[Path] = []
+    failure: DownloadError | PromptVerificationError | None = None
+    for spec in missing_official_prompts(folder):
+        try:
+            stored.append(fetch_official_prompt(spec=spec, folder=folder, progress=progress, cancel=cancel))
+        except (DownloadError, PromptVerificationError) as error:
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return stored

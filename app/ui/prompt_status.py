@@ -1,0 +1,30 @@
+"""Which prompt the model is asked with, said the same way in the tray's tooltip, Settings and the setup wizard.
+
+Its own small module: the tray imports it at start, and the model status widget (which loads llama.cpp) is imported
+only when Settings opens.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from app.core.detectors.prompts import CARD, CLOAKROOM, OFFICIAL, OFFICIAL_EVAL, resolve_profile_name
+from app.core.settings import Settings
+
+translate = QCoreApplication.translate  # by this name, Qt's lupdate finds the strings of module-level functions
+
+
+def describe_prompt(settings: Settings) -> str:
+    """Which prompt the model is asked with, in a line for the tray's tooltip and Settings; the fallback says what it
+    costs (the model was trained on the official prompt)."""
+    choice = resolve_profile_name(settings.prompt_profile)
+    if choice.is_fallback:
+        return translate("PromptStatus", "Prompt: Cloakroom's own. The official prompt is not installed, so the model "
+                                         "may find less than it can (Settings → Model).")
+    texts = {
+        OFFICIAL: translate("PromptStatus", "Prompt: the official MemPrivacy prompt."),
+        OFFICIAL_EVAL: translate("PromptStatus", "Prompt: the official MemPrivacy prompt, evaluation form."),
+        CLOAKROOM: translate("PromptStatus", "Prompt: Cloakroom's own (chosen in Settings)."),
+        CARD: translate("PromptStatus", "Prompt: the model card's short form (chosen in Settings)."),
+    }
+    return texts.get(choice.used, choice.used)
