@@ -61,6 +61,7 @@ class CloakroomApp(QObject):
     def quit(self) -> None:
         if self._review is not None:
             self._review.save_layout()
+        self.controller.shutdown()  # puts a guarded original back, clears restored secrets still due to be cleared
         self.worker.shutdown()
         if self.hotkeys is not None:
             self.hotkeys.unregister_all()

@@ -17,6 +17,16 @@ def _clipboard() -> QClipboard:
     return clipboard
 
 
+def current_mime_data() -> QMimeData | None:
+    """What the clipboard holds now, in every format (owned by Qt: read it at once, keep no reference)."""
+    return _clipboard().mimeData()
+
+
+def put_mime_data(mime: QMimeData) -> None:
+    """Put prepared contents on the clipboard (Qt takes ownership of ``mime``)."""
+    _clipboard().setMimeData(mime)
+
+
 def read_text() -> str | None:
     """The clipboard's text, or None when it holds no text (an image, files, or nothing)."""
     mime = _clipboard().mimeData()
