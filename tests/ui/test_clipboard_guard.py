@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -12,40 +11,17 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.assembly import build_engine
-from app.core.errors import Cancelled, ModelError
-from app.core.findings import MODEL, Finding
 from app.core.settings import Settings
 from app.core.store import MemoryStore
-from app.core.taxonomy import Level
 from app.platform.clipboard_hints import is_marked_secret
 from app.ui.clipboard_guard import GUARD_MIME
 from app.ui.controller import AppController
 from app.ui.worker import DetectionWorker, ModelSlot
+from tests.helpers.blocking_detector import BlockingDetector
 
 ORIGINAL = "Dana's card is 4111 1111 1111 1111.\n"
 ORIGINAL_HTML = b"<p>Dana's card is <b>4111 1111 1111 1111</b>.</p>"
 NOTICE = "Cloakroom is masking this text — paste again in a moment."
-
-
-class BlockingDetector:
-    """A model stand-in that finds "Dana" only when the test releases it (or fails then), and honours cancel."""
-
-    name = MODEL
-
-    def __init__(self, fail: bool = False) -> None:
-        self.started = threading.Event()
-        self.release = threading.Event()
-        self.fail = fail
-
-    def detect(self, text: str, *, cancel=None, progress=None) -> list[Finding]:  # noqa: ANN001
-        self.started.set()
-        while not self.release.wait(0.01):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-        if self.fail:
-            raise ModelError("the model stopped unexpectedly")
-        start = text.find("Dana")
-        return [] if start < 0 else [Finding(start, start + 4, "Dana", "Real Name", Level.PL2, MODEL)]
 
 
 @pytest.fixture
