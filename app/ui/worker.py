@@ -46,6 +46,7 @@ class ModelSlot:
 
     def __init__(self) -> None:
         self.detector: Detector | None = None
+        self.early_findings: Callable[[list[Finding]], None] | None = None  # set by the worker for one job
 
     def detect(
         self,
@@ -56,6 +57,9 @@ class ModelSlot:
     ) -> list[Finding]:
         if self.detector is None:
             return []
+        if self.early_findings is not None and getattr(self.detector, "streams_findings", False):
+            return self.detector.detect(  # type: ignore[call-arg]
+                text, cancel=cancel, progress=progress, on_findings=self.early_findings)
         return self.detector.detect(text, cancel=cancel, progress=progress)
 
 
@@ -73,6 +77,7 @@ class DetectionWorker(QObject):
 
     state_changed = Signal(object, str)  # ModelState, a message safe to show (never user text)
     job_progress = Signal(int, int, int)  # job id, done, total
+    job_findings = Signal(int, list)  # job id, model findings found so far that are new (a preview, may overlap)
     job_finished = Signal(int, list)  # job id, findings (merged, non-overlapping)
     mask_finished = Signal(int, object)  # job id, MaskResult: its mappings are committed to the store
     job_failed = Signal(int, str)  # job id, message safe to show
@@ -218,9 +223,14 @@ class DetectionWorker(QObject):
         return progress
 
     def _detect(self, job: DetectionJob) -> list[Finding]:
-        return self._engine.detect(
-            job.text, use_rules=not job.model_only, cancel=job.cancel, progress=self._progress(job)
-        )
+        """Detect; the model's findings also stream out (`job_findings`) while it answers, for the review window."""
+        self._slot.early_findings = lambda findings: self.job_findings.emit(job.job_id, findings)
+        try:
+            return self._engine.detect(
+                job.text, use_rules=not job.model_only, cancel=job.cancel, progress=self._progress(job)
+            )
+        finally:
+            self._slot.early_findings = None
 
     def _mask(self, job: DetectionJob) -> MaskResult:
         return self._engine.mask(job.text, cancel=job.cancel, progress=self._progress(job))

@@ -148,6 +148,7 @@ class ModelDetector:
     """
 
     name = MODEL
+    streams_findings = True  # `detect` takes ``on_findings``
 
     def __init__(
         self,
