@@ -15,12 +15,15 @@ class BlockingDetector:
 
     name = MODEL
 
-    def __init__(self, fail: bool = False) -> None:
+    def __init__(self, fail: bool = False, chunks: int = 1) -> None:
         self.started = threading.Event()
         self.release = threading.Event()
         self.fail = fail
+        self.chunks = chunks  # reported as progress: (1, chunks) at the start, like a model on its second chunk
 
     def detect(self, text: str, *, cancel=None, progress=None) -> list[Finding]:  # noqa: ANN001
+        if progress is not None:
+            progress(1, self.chunks)
         self.started.set()
         while not self.release.wait(0.01):
             if cancel is not None and cancel.is_set():
