@@ -4,6 +4,20 @@
 <context>
     <name>MaskTab</name>
     <message numerus="yes">
+        <source>%n found so far</source>
+        <translation>
+            <numerusform>%n found so far</numerusform>
+            <numerusform>%n found so far</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Incomplete: %n item(s) the model found before it stopped are shown, but it did not read the whole text; check the rest yourself.</source>
+        <translation>
+            <numerusform>Incomplete: %n item the model found before it stopped is shown, but it did not read the whole text; check the rest yourself.</numerusform>
+            <numerusform>Incomplete: %n items the model found before it stopped are shown, but it did not read the whole text; check the rest yourself.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n value(s) will be masked: %1.</source>
         <translation>
             <numerusform>%n value will be masked: %1.</numerusform>

@@ -8,10 +8,6 @@
         <translation>已暂停：恢复之前，快捷键不起作用。</translation>
     </message>
     <message>
-        <source>Detecting…</source>
-        <translation>正在检测…</translation>
-    </message>
-    <message>
         <source>Model not available</source>
         <translation>模型不可用</translation>
     </message>
@@ -28,6 +24,26 @@
         <translation>已有一次遮盖正在进行；可从托盘菜单取消。</translation>
     </message>
     <message>
+        <source>Cloakroom is masking this text — paste again in a moment.</source>
+        <translation>Cloakroom 正在遮盖这段文字——请稍后再粘贴。</translation>
+    </message>
+    <message>
+        <source>The clipboard holds your original text again.</source>
+        <translation>剪贴板已恢复为您的原文。</translation>
+    </message>
+    <message>
+        <source>You copied something else meanwhile; it was left as it is.</source>
+        <translation>您在此期间复制了其他内容，已保持原样。</translation>
+    </message>
+    <message>
+        <source>Masking was cancelled; the clipboard holds your original text again.</source>
+        <translation>遮盖已取消，剪贴板已恢复为您的原文。</translation>
+    </message>
+    <message>
+        <source>Masking was cancelled; what you copied meanwhile was left as it is.</source>
+        <translation>遮盖已取消，您在此期间复制的内容保持原样。</translation>
+    </message>
+    <message>
         <source>Clipboard changed</source>
         <translation>剪贴板已变化</translation>
     </message>
@@ -38,6 +54,14 @@
     <message>
         <source>Nothing was masked</source>
         <translation>未遮盖任何内容</translation>
+    </message>
+    <message>
+        <source>Masking…</source>
+        <translation>正在遮盖…</translation>
+    </message>
+    <message>
+        <source>Masking… chunk %1 of %2</source>
+        <translation>正在遮盖… 第 %1 段，共 %2 段</translation>
     </message>
     <message>
         <source>Nothing to mask</source>
@@ -52,16 +76,8 @@
         <translation>剪贴板已遮盖</translation>
     </message>
     <message>
-        <source>The clipboard is unchanged.</source>
-        <translation>剪贴板保持不变。</translation>
-    </message>
-    <message>
         <source>Cancelled</source>
         <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Masking was cancelled; the clipboard is unchanged.</source>
-        <translation>遮盖已取消，剪贴板保持不变。</translation>
     </message>
     <message>
         <source>Nothing was restored</source>
@@ -807,10 +823,6 @@
         <translation>检出项(&amp;F)</translation>
     </message>
     <message>
-        <source>The model could not check this text: %1 Rules findings are shown.</source>
-        <translation>模型无法检查此文本：%1 已显示规则的检出项。</translation>
-    </message>
-    <message>
         <source>Model check stopped. Only rules findings and your changes are shown.</source>
         <translation>模型检查已停止。仅显示规则的检出项和您的更改。</translation>
     </message>
@@ -837,6 +849,34 @@
     <message>
         <source>Model checking…</source>
         <translation>模型检查中…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n found so far</source>
+        <translation>
+            <numerusform>目前已找到 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model: part %1 of %2</source>
+        <translation>模型：第 %1 部分，共 %2 部分</translation>
+    </message>
+    <message>
+        <source>Rules findings are shown.</source>
+        <translation>已显示规则的检出项。</translation>
+    </message>
+    <message>
+        <source>The model could not check this text: %1</source>
+        <translation>模型无法检查此文本：%1</translation>
+    </message>
+    <message>
+        <source>Model check stopped.</source>
+        <translation>模型检查已停止。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Incomplete: %n item(s) the model found before it stopped are shown, but it did not read the whole text; check the rest yourself.</source>
+        <translation>
+            <numerusform>结果不完整：已显示模型停止前找到的 %n 项，但它没有读完全文；请自行检查其余部分。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Model unavailable</source>
@@ -1153,6 +1193,29 @@
     <message>
         <source>Stopped; nothing unfinished was left in the models folder.</source>
         <translation>已停止；模型文件夹中没有留下未完成的文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressToast</name>
+    <message>
+        <source>Masking the clipboard…</source>
+        <translation>正在遮盖剪贴板…</translation>
+    </message>
+    <message>
+        <source>Until it is done, pasting gives a short notice, never your text.</source>
+        <translation>完成之前，粘贴只会得到一条简短提示，绝不会是您的原文。</translation>
+    </message>
+    <message>
+        <source>Masking progress</source>
+        <translation>遮盖进度</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop masking and put your original text back on the clipboard.</source>
+        <translation>停止遮盖，并把原文放回剪贴板。</translation>
     </message>
 </context>
 <context>

@@ -161,3 +161,20 @@ def test_quitting_leaves_a_clipboard_the_person_changed(qtbot: QtBot, controller
     QGuiApplication.clipboard().setText("something new")
     controller.shutdown()
     assert _clipboard().text() == "something new"
+
+
+def test_the_notice_speaks_the_interface_language(
+    qtbot: QtBot, controller: AppController, detector: BlockingDetector, qapp: QApplication
+) -> None:
+    from app.ui.i18n import install_translator  # noqa: PLC0415
+
+    install_translator(qapp, "zh_CN")
+    try:
+        QGuiApplication.clipboard().setText(ORIGINAL)
+        controller.mask_clipboard()
+        assert _clipboard().text() == "Cloakroom 正在遮盖这段文字——请稍后再粘贴。"
+        with qtbot.waitSignal(controller.notify, timeout=10_000):
+            controller.cancel_detection()
+        assert _clipboard().text() == ORIGINAL
+    finally:
+        install_translator(qapp, "en")
