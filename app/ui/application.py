@@ -18,7 +18,7 @@ from app.ui.controller import AppController
 from app.ui.icons import app_icon
 from app.ui.ipc import InstanceServer
 from app.ui.summaries import mask_summary, unmask_summary
-from app.ui.toast import ProgressToast, Toast
+from app.ui.toast import ProgressToast, RestoreOfferToast, Toast
 from app.ui.tray import Tray, TrayState
 from app.ui.worker import DetectionWorker, ModelFactory, ModelSlot
 
@@ -38,6 +38,7 @@ class CloakroomApp(QObject):
         self.tray = Tray(self._tray_state)
         self.toast = Toast()
         self.progress_toast = ProgressToast()
+        self.restore_offer = RestoreOfferToast()
         self._review = None
         self.hotkeys = None
         self.hotkey_problems: list[str] = []
@@ -64,6 +65,7 @@ class CloakroomApp(QObject):
             self._review.save_layout()
         self.controller.shutdown()  # puts a guarded original back, clears restored secrets still due to be cleared
         self.progress_toast.finish()
+        self.restore_offer.hide()
         self.worker.shutdown()
         if self.hotkeys is not None:
             self.hotkeys.unregister_all()
@@ -92,6 +94,8 @@ class CloakroomApp(QObject):
         controller.mask_progress.connect(self._show_mask_progress)
         controller.mask_ended.connect(self.progress_toast.finish)
         self.progress_toast.cancel_requested.connect(controller.cancel_detection)
+        controller.restore_offered.connect(self.restore_offer.offer)
+        self.restore_offer.restore_requested.connect(controller.accept_restore_offer)
         controller.review_requested.connect(self.open_review)
         if self.server is not None:
             self.server.action_requested.connect(self.perform)

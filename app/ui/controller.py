@@ -5,7 +5,9 @@ never yield the original) → detect in the worker thread → commit the mapping
 notice with the masked text and notify. A cancel, an error or nothing to mask puts the original back exactly as it
 was; a clipboard the person changed meanwhile is left alone.
 Unmask flow: read the copied answer → restore → put it on the clipboard marked secret → notify, warn about unresolved
-placeholders, and optionally clear restored PL4 values from the clipboard after a while.
+placeholders, and optionally clear restored PL4 values from the clipboard after a while (or when the app quits).
+Optionally (off by default) copying text that holds placeholders this vault knows offers "Restore N values", so
+unmasking needs no hotkey; it is only an offer, and never made for text without known placeholders.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 
 from app.core.engine import Engine
 from app.core.errors import CloakroomError, InputError
@@ -41,6 +44,7 @@ class AppController(QObject):
 
     notify = Signal(str, str, bool)  # title, message (counts and reasons only, never content), is_warning
     state_changed = Signal()
+    restore_offered = Signal(int)  # how many placeholders the copied text holds that the vault can restore
     mask_progress = Signal(int, int)  # chunks done, chunks in all (0, 0: started; total unknown yet)
     mask_ended = Signal()
     review_requested = Signal(str)  # which tab: "mask" or "unmask"
@@ -65,6 +69,10 @@ class AppController(QObject):
         self._clear_timer.setSingleShot(True)
         self._clear_timer.timeout.connect(self._clear_restored_text)
         self._restored_text: str | None = None
+        self._offered_text: str | None = None
+        watched = QGuiApplication.clipboard()
+        if watched is not None:
+            watched.dataChanged.connect(self._on_clipboard_changed)
         worker.mask_finished.connect(self._on_mask_finished)
         worker.job_failed.connect(self._on_job_failed)
         worker.job_cancelled.connect(self._on_job_cancelled)
@@ -234,6 +242,38 @@ class AppController(QObject):
         text, self._restored_text = self._restored_text, None
         if text is not None and clipboard.clear_if_unchanged(text):
             self.notify.emit(self.tr("Clipboard cleared"), self.tr("Restored secrets were removed from the clipboard."), False)
+
+    # --- restore offer --------------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_clipboard_changed(self) -> None:
+        """With the setting on: if the person copied text holding placeholders this vault knows, offer to restore."""
+        self._offered_text = None
+        if not self.settings.offer_restore_on_copy or self.paused or self._pending is not None:
+            return
+        from app.platform.clipboard_hints import is_marked_secret  # noqa: PLC0415 - written by the platform layer
+
+        if is_marked_secret(clipboard.current_mime_data()):
+            return  # our own restored text, our notice, or a password manager's secret: nothing to offer
+        text = clipboard.read_text()
+        if text is None or clipboard.is_own_masked_text(text):
+            return
+        try:
+            result = self.engine.unmask(check_text(text))
+        except CloakroomError:
+            return  # text Cloakroom cannot process: it only stays quiet here, the hotkey explains why
+        if result.restored:
+            self._offered_text = text
+            self.restore_offered.emit(len(result.restored))
+
+    @Slot()
+    def accept_restore_offer(self) -> None:
+        """The person clicked "Restore N values": unmask the clipboard if it still holds the text the offer was for."""
+        offered, self._offered_text = self._offered_text, None
+        if offered is None or clipboard.read_text() != offered:
+            self.notify.emit(self.tr("Nothing to restore"), self.tr("The clipboard changed since the offer."), False)
+            return
+        self.unmask_clipboard()
 
     # --- leaving --------------------------------------------------------------------------------------------------
 

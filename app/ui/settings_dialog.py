@@ -118,6 +118,12 @@ class SettingsDialog(QDialog):
         self.clear_after.setMaximumWidth(180)
         self.clear_after.setToolTip(self.tr("Clear restored text holding PL4 secrets from the clipboard after this."))
         form.addRow(self.tr("Clear restored &secrets after:"), self.clear_after)
+        self.offer_restore = QCheckBox(self.tr("Offer to restore when I copy text with known placeholders"))
+        self.offer_restore.setChecked(self._settings.offer_restore_on_copy)
+        self.offer_restore.setToolTip(self.tr(
+            "When you copy a chatbot's answer that holds placeholders from this vault, a notification offers "
+            "\"Restore N values\": one click unmasks it, without the hotkey. Nothing is restored unless you click."))
+        form.addRow(self.offer_restore)
         return page
 
     def _policy_tab(self) -> QWidget:
@@ -363,6 +369,7 @@ class SettingsDialog(QDialog):
             notifications=self.notifications.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
             clear_clipboard_seconds=self.clear_after.value(),
+            offer_restore_on_copy=self.offer_restore.isChecked(),
             min_level=self.threshold.currentData(),
             type_overrides=overrides,
             use_model=self.use_model.isChecked(),

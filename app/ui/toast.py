@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 DISPLAY_MS = 5000
+OFFER_MS = 15_000  # an unanswered restore offer goes away by itself
 PROGRESS_DELAY_MS = 300  # a masking done sooner (rules only, a short text) shows no progress bubble at all
 
 
@@ -111,3 +112,40 @@ class ProgressToast(_Bubble):
     def finish(self) -> None:
         self._delay.stop()
         self.hide()
+
+
+class RestoreOfferToast(_Bubble):
+    """"Restore N values" for copied text with known placeholders (an offer: nothing happens without a click)."""
+
+    restore_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.restore_button = QPushButton()
+        self.restore_button.setDefault(True)
+        self.restore_button.clicked.connect(self._restore)
+        self.dismiss_button = QPushButton(self.tr("Not now"))
+        self.dismiss_button.clicked.connect(self.hide)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.dismiss_button)
+        row.addWidget(self.restore_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_label)
+        layout.addLayout(row)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+
+    def offer(self, count: int) -> None:
+        self.message_label.setText(
+            self.tr("The text you copied holds %n placeholder(s) Cloakroom can restore.", "", count))
+        self.restore_button.setText(self.tr("&Restore %n value(s)", "", count))
+        self.show_in_corner()
+        self._timer.start(OFFER_MS)
+
+    def _restore(self) -> None:
+        self.hide()
+        self.restore_requested.emit()

@@ -33,6 +33,23 @@
     </message>
 </context>
 <context>
+    <name>RestoreOfferToast</name>
+    <message numerus="yes">
+        <source>The text you copied holds %n placeholder(s) Cloakroom can restore.</source>
+        <translation>
+            <numerusform>The text you copied holds %n placeholder Cloakroom can restore.</numerusform>
+            <numerusform>The text you copied holds %n placeholders Cloakroom can restore.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Restore %n value(s)</source>
+        <translation>
+            <numerusform>&amp;Restore %n value</numerusform>
+            <numerusform>&amp;Restore %n values</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message numerus="yes">
         <source>%n placeholder(s) forgotten.</source>

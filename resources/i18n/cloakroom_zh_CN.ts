@@ -104,6 +104,10 @@
         <translation>已从剪贴板中移除还原出的机密。</translation>
     </message>
     <message>
+        <source>The clipboard changed since the offer.</source>
+        <translation>提示出现后剪贴板已有变化。</translation>
+    </message>
+    <message>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
@@ -1219,6 +1223,25 @@
     </message>
 </context>
 <context>
+    <name>RestoreOfferToast</name>
+    <message>
+        <source>Not now</source>
+        <translation>暂不</translation>
+    </message>
+    <message numerus="yes">
+        <source>The text you copied holds %n placeholder(s) Cloakroom can restore.</source>
+        <translation>
+            <numerusform>您复制的文字含有 %n 个 Cloakroom 可以还原的占位符。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Restore %n value(s)</source>
+        <translation>
+            <numerusform>还原 %n 个值(&amp;R)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReviewWindow</name>
     <message>
         <source>Cloakroom — Review</source>
@@ -1302,6 +1325,14 @@
     <message>
         <source>Clear restored &amp;secrets after:</source>
         <translation>还原的机密清除时间(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Offer to restore when I copy text with known placeholders</source>
+        <translation>复制含有已知占位符的文字时，提示我还原</translation>
+    </message>
+    <message>
+        <source>When you copy a chatbot&apos;s answer that holds placeholders from this vault, a notification offers &quot;Restore N values&quot;: one click unmasks it, without the hotkey. Nothing is restored unless you click.</source>
+        <translation>当您复制含有本保险库占位符的聊天机器人回答时，会弹出提示&quot;还原 N 个值&quot;：点一下即可还原，无需快捷键。您不点击就不会还原任何内容。</translation>
     </message>
     <message>
         <source>Mask &amp;from level:</source>
