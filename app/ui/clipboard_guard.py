@@ -7,6 +7,9 @@ text Cloakroom exists to keep out of the chatbot. So the moment masking starts, 
 - it is copied aside in memory (every format the copying app offered, so rich text comes back too) and the clipboard
   gets a short notice in the interface language ("Cloakroom is masking this text — paste again in a moment"). A paste
   during the run yields that sentence: harmless, and it says what to do;
+- optionally (Settings → General) the notice is replaced by the rules-only masked text as soon as the rules are
+  done, for people who prefer pasting that at once: values only the model finds (names, addresses) are still in it,
+  which is why it is not the default. It carries the same token, so the guard still holds the clipboard;
 - when masking ends the masked text replaces the notice; when there was nothing to mask, or the masking was cancelled
   or failed, the original comes back exactly as it was (the same bytes in every format);
 - only while the clipboard still holds *this* notice: each guard carries a random token in a private format, so if the
@@ -62,11 +65,22 @@ class ClipboardGuard:
     def engage(self) -> None:
         """Copy the clipboard aside and replace it with the notice (marked secret and with this guard's token)."""
         self._original = ClipboardSnapshot(clipboard.current_mime_data())
+        self._put_guarded(self.notice)
+
+    def show_interim(self, text: str) -> bool:
+        """Replace the notice with an interim text (the rules-only mask) that still holds the clipboard for the guard;
+        False (and nothing changed) if the person copied something else."""
+        if not self.holds_clipboard():
+            return False
+        self._put_guarded(text)
+        return True
+
+    def _put_guarded(self, text: str) -> None:
         from app.platform.clipboard_hints import secret_mime_data  # noqa: PLC0415 - written by the platform layer
 
-        notice = secret_mime_data(self.notice)
-        notice.setData(GUARD_MIME, QByteArray(self._token))
-        clipboard.put_mime_data(notice)
+        mime = secret_mime_data(text)
+        mime.setData(GUARD_MIME, QByteArray(self._token))
+        clipboard.put_mime_data(mime)
 
     @property
     def engaged(self) -> bool:

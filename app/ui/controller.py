@@ -74,6 +74,7 @@ class AppController(QObject):
         if watched is not None:
             watched.dataChanged.connect(self._on_clipboard_changed)
         worker.mask_finished.connect(self._on_mask_finished)
+        worker.mask_interim.connect(self._on_mask_interim)
         worker.job_failed.connect(self._on_job_failed)
         worker.job_cancelled.connect(self._on_job_cancelled)
         worker.job_progress.connect(self._on_job_progress)
@@ -133,7 +134,7 @@ class AppController(QObject):
             return
         guard = ClipboardGuard(self.tr("Cloakroom is masking this text — paste again in a moment."))
         guard.engage()  # first, before anything slow: from now on a paste cannot yield the original
-        job_id = self.worker.submit(text, mask=True)
+        job_id = self.worker.submit(text, mask=True, interim=self.settings.interim_rules_mask)
         self._pending = PendingMask(job_id, text, guard)
         self.state_changed.emit()
         self.mask_progress.emit(0, 0)
@@ -159,6 +160,14 @@ class AppController(QObject):
             return
         pending.guard.release_masked(result.text)
         self.notify.emit(self.tr("Clipboard masked"), mask_summary(result), False)
+
+    @Slot(int, object)
+    def _on_mask_interim(self, job_id: int, result: MaskResult) -> None:
+        """The rules' mask (its mappings committed) replaces the notice until the model is done, if the person chose
+        that; a rules result that masks nothing would be the original itself, so the notice stays then."""
+        pending = self._pending
+        if pending is not None and pending.job_id == job_id and result.replacements:
+            pending.guard.show_interim(result.text)
 
     @Slot(int, str)
     def _on_job_failed(self, job_id: int, message: str) -> None:

@@ -69,6 +69,7 @@ class DetectionJob:
     text: str
     model_only: bool
     mask: bool = False  # detect, apply the policy and commit the mappings, all off the GUI thread
+    interim: bool = False  # with ``mask``: first mask what the rules find, and send that ahead (`mask_interim`)
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
@@ -79,6 +80,7 @@ class DetectionWorker(QObject):
     job_progress = Signal(int, int, int)  # job id, done, total
     job_findings = Signal(int, list)  # job id, model findings found so far that are new (a preview, may overlap)
     job_finished = Signal(int, list)  # job id, findings (merged, non-overlapping)
+    mask_interim = Signal(int, object)  # job id, MaskResult of the rules alone (committed), before the model runs
     mask_finished = Signal(int, object)  # job id, MaskResult: its mappings are committed to the store
     job_failed = Signal(int, str)  # job id, message safe to show
     job_cancelled = Signal(int)
@@ -124,10 +126,11 @@ class DetectionWorker(QObject):
     def unload_model(self) -> None:
         self._unload_requested.emit()
 
-    def submit(self, text: str, *, model_only: bool = False, mask: bool = False) -> int:
+    def submit(self, text: str, *, model_only: bool = False, mask: bool = False, interim: bool = False) -> int:
         """Queue a detection (or with ``mask``, a whole masking) of ``text``; the answer arrives as
-        `job_finished` (`mask_finished`), `job_failed` or `job_cancelled`."""
-        job = DetectionJob(next(self._ids), text, model_only, mask)
+        `job_finished` (`mask_finished`), `job_failed` or `job_cancelled`. With ``interim`` a masking first sends
+        the rules-only result (`mask_interim`) when a model will run after it."""
+        job = DetectionJob(next(self._ids), text, model_only, mask, interim)
         with self._jobs_lock:
             self._jobs[job.job_id] = job
         self._job_requested.emit(job)
@@ -233,6 +236,9 @@ class DetectionWorker(QObject):
             self._slot.early_findings = None
 
     def _mask(self, job: DetectionJob) -> MaskResult:
+        if job.interim and self._slot.detector is not None:
+            rules_only = self._engine.detect(job.text, use_model=False, cancel=job.cancel)
+            self.mask_interim.emit(job.job_id, self._engine.mask_findings(job.text, rules_only))
         return self._engine.mask(job.text, cancel=job.cancel, progress=self._progress(job))
 
     def _model_failure(self, job: DetectionJob, error: ModelError) -> str:

@@ -1327,6 +1327,14 @@
         <translation>还原的机密清除时间(&amp;S)：</translation>
     </message>
     <message>
+        <source>While the model works, paste the rules-only masked text</source>
+        <translation>模型工作期间，粘贴仅经规则遮盖的文字</translation>
+    </message>
+    <message>
+        <source>Off: until masking is done, pasting gives a short notice. On: it gives the text with what the rules found already masked; names, addresses and other values only the model finds are not masked yet.</source>
+        <translation>关闭：遮盖完成前，粘贴只得到一条简短提示。开启：粘贴得到已遮盖规则检出项的文字；只有模型能找到的姓名、地址等值此时尚未遮盖。</translation>
+    </message>
+    <message>
         <source>Offer to restore when I copy text with known placeholders</source>
         <translation>复制含有已知占位符的文字时，提示我还原</translation>
     </message>

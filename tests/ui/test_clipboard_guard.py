@@ -178,3 +178,32 @@ def test_the_notice_speaks_the_interface_language(
         assert _clipboard().text() == ORIGINAL
     finally:
         install_translator(qapp, "en")
+
+
+def test_optionally_the_rules_mask_is_pasted_while_the_model_works(
+    qtbot: QtBot, controller: AppController, detector: BlockingDetector
+) -> None:
+    controller.settings.interim_rules_mask = True
+    _copy_rich_original()
+    with qtbot.waitSignal(controller.worker.mask_interim, timeout=10_000):
+        controller.mask_clipboard()
+    assert detector.started.wait(10)
+    interim = "Dana's card is <Bank_Payment_Card_Number_1>.\n"  # the rules' findings only: the name is the model's
+    assert _clipboard().text() == interim and is_marked_secret(_clipboard())
+    with qtbot.waitSignal(controller.notify, timeout=10_000) as notice:
+        controller.cancel_detection()
+    assert notice.args[0] == "Cancelled"
+    _assert_original_is_back()  # the guard still held the clipboard: a cancel brings the original back
+
+
+def test_without_rules_findings_the_notice_stays_until_the_model_is_done(
+    qtbot: QtBot, controller: AppController, detector: BlockingDetector
+) -> None:
+    controller.settings.interim_rules_mask = True
+    QGuiApplication.clipboard().setText("Dana wrote this.")
+    with qtbot.waitSignal(controller.worker.mask_interim, timeout=10_000):
+        controller.mask_clipboard()
+    assert _clipboard().text() == NOTICE  # a rules mask that masks nothing would be the original itself
+    with qtbot.waitSignal(controller.notify, timeout=10_000):
+        detector.release.set()
+    assert _clipboard().text() == "<Real_Name_1> wrote this."
