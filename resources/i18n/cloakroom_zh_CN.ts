@@ -827,6 +827,10 @@
         <translation>检出项(&amp;F)</translation>
     </message>
     <message>
+        <source>part %1 of %2</source>
+        <translation>第 %1 部分，共 %2 部分</translation>
+    </message>
+    <message>
         <source>Model check stopped. Only rules findings and your changes are shown.</source>
         <translation>模型检查已停止。仅显示规则的检出项和您的更改。</translation>
     </message>
@@ -859,10 +863,6 @@
         <translation>
             <numerusform>目前已找到 %n 项</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Model: part %1 of %2</source>
-        <translation>模型：第 %1 部分，共 %2 部分</translation>
     </message>
     <message>
         <source>Rules findings are shown.</source>
@@ -1340,7 +1340,7 @@
     </message>
     <message>
         <source>When you copy a chatbot&apos;s answer that holds placeholders from this vault, a notification offers &quot;Restore N values&quot;: one click unmasks it, without the hotkey. Nothing is restored unless you click.</source>
-        <translation>当您复制含有本保险库占位符的聊天机器人回答时，会弹出提示&quot;还原 N 个值&quot;：点一下即可还原，无需快捷键。您不点击就不会还原任何内容。</translation>
+        <translation>当您复制含有本保管库占位符的聊天机器人回答时，会弹出提示&quot;还原 N 个值&quot;：点一下即可还原，无需快捷键。您不点击就不会还原任何内容。</translation>
     </message>
     <message>
         <source>Mask &amp;from level:</source>

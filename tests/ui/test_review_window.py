@@ -462,7 +462,7 @@ def test_streamed_model_findings_can_be_reviewed_before_the_model_is_done(
     tab = window.mask_tab
     window.set_mask_text(f"Zed wrote {EMAIL}")
     qtbot.waitUntil(lambda: bool(items_of(window, "Zed")), timeout=5000)
-    assert tab.model_running and tab.progress_label.text() == "Model: part 1 of 2 · 1 found so far"
+    assert tab.model_running and tab.progress_label.text() == "part 1 of 2 · 1 found so far"
     assert tab.preview_edit.text() == "<Real_Name_1> wrote <Email_1>"
     tab.toggle_item(tab.items().index(items_of(window, "Zed")[0]))  # the person keeps it while the model works
     assert items_of(window, "Zed")[0].status is Status.KEPT_BY_YOU

@@ -142,6 +142,7 @@ class MaskTab(QWidget):
         top.addWidget(self.threshold_box)
         top.addStretch(1)
         top.addWidget(self.model_label)
+        top.addWidget(self.progress_label)
         legend_row = QHBoxLayout()
         legend_row.addWidget(self.legend)
         legend_row.addStretch(1)
@@ -163,7 +164,6 @@ class MaskTab(QWidget):
         status.addWidget(self.message_label)
         bottom = QHBoxLayout()
         bottom.addLayout(status, 1)
-        bottom.addWidget(self.progress_label)
         bottom.addWidget(self.progress_bar)
         bottom.addWidget(self.stop_button)
         bottom.addSpacing(12)
@@ -311,10 +311,9 @@ class MaskTab(QWidget):
         found = self.tr("%n found so far", "", self._state.model_finding_count)
         done, total = self._chunks
         if total > 1:
-            where = self.tr("Model: part %1 of %2").replace("%1", str(min(done + 1, total))).replace("%2", str(total))
-        else:
-            where = self.tr("Model checking…")
-        self.progress_label.setText(f"{where} · {found}")
+            where = self.tr("part %1 of %2").replace("%1", str(min(done + 1, total))).replace("%2", str(total))
+            found = f"{where} · {found}"
+        self.progress_label.setText(found)
 
     def _on_job_finished(self, job_id: int, findings: list[Finding]) -> None:
         if job_id != self._job_id:
