@@ -250,7 +250,8 @@ def draw_settings(qapp: QApplication, folder: Path) -> None:
     dialog.hide()
 
 
-def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
+def open_review_with_model(qapp: QApplication, model: SampleNamesModel) -> tuple:
+    """A review window (920x600, shown) whose worker has ``model`` loaded; returns the window and the worker."""
     from app.core.assembly import build_engine
     from app.core.settings import Settings
     from app.core.store import MemoryStore
@@ -261,11 +262,16 @@ def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
     engine = build_engine(Settings(), MemoryStore(), model=slot)
     worker = DetectionWorker(engine, slot)
     worker.start()
-    worker.load_model(lambda: SampleNamesModel(NAMES[language]))
+    worker.load_model(lambda: model)
     wait_until(qapp, lambda: worker.state is ModelState.READY)
     window = ReviewWindow(engine, worker)
     window.resize(920, 600)
     window.show_and_focus()
+    return window, worker
+
+
+def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
+    window, worker = open_review_with_model(qapp, SampleNamesModel(NAMES[language]))
     tab = window.mask_tab
     tab.set_text(SAMPLES[language])
     wait_until(qapp, lambda: not tab.model_running and any(item.finding.detector == "model" for item in tab.items()))
@@ -289,22 +295,8 @@ def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
 
 def draw_review_streaming(qapp: QApplication, folder: Path, language: str) -> None:
     """The Mask tab while the model is still reading: a first model finding already shown, the progress line."""
-    from app.core.assembly import build_engine
-    from app.core.settings import Settings
-    from app.core.store import MemoryStore
-    from app.ui.review import ReviewWindow
-    from app.ui.worker import DetectionWorker, ModelSlot, ModelState
-
     model = StreamingSampleModel(NAMES[language])
-    slot = ModelSlot()
-    engine = build_engine(Settings(), MemoryStore(), model=slot)
-    worker = DetectionWorker(engine, slot)
-    worker.start()
-    worker.load_model(lambda: model)
-    wait_until(qapp, lambda: worker.state is ModelState.READY)
-    window = ReviewWindow(engine, worker)
-    window.resize(920, 600)
-    window.show_and_focus()
+    window, worker = open_review_with_model(qapp, model)
     tab = window.mask_tab
     tab.set_text(SAMPLES[language])
     wait_until(qapp, lambda: any(item.finding.detector == "model" for item in tab.items()))

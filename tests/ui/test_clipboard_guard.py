@@ -136,21 +136,8 @@ def test_quitting_while_masking_puts_the_original_back(controller: AppController
     assert not controller.masking
 
 
-def test_quitting_clears_restored_secrets_that_wait_to_be_cleared(qtbot: QtBot, controller: AppController) -> None:
-    detector = controller.worker._slot.detector
-    detector.release.set()
-    QGuiApplication.clipboard().setText("My password: hunter2 and pin code: 482913")
-    with qtbot.waitSignal(controller.notify, timeout=10_000):
-        controller.mask_clipboard()
-    QGuiApplication.clipboard().setText(f"Use {_clipboard().text().split()[-1]} now.")
-    with qtbot.waitSignal(controller.notify):
-        controller.unmask_clipboard()
-    assert _clipboard().text() == "Use 482913 now."  # restored, a PL4 value: cleared after 60 s, or at quit
-    controller.shutdown()
-    assert QGuiApplication.clipboard().text() == ""
-
-
-def test_quitting_leaves_a_clipboard_the_person_changed(qtbot: QtBot, controller: AppController) -> None:
+def _restore_a_one_time_code(qtbot: QtBot, controller: AppController) -> None:
+    """Mask a PL4 code, then unmask an answer using it: restored secrets now wait to be cleared from the clipboard."""
     controller.worker._slot.detector.release.set()
     QGuiApplication.clipboard().setText("pin code: 482913")
     with qtbot.waitSignal(controller.notify, timeout=10_000):
@@ -158,6 +145,17 @@ def test_quitting_leaves_a_clipboard_the_person_changed(qtbot: QtBot, controller
     QGuiApplication.clipboard().setText(f"Use {_clipboard().text().split()[-1]} now.")
     with qtbot.waitSignal(controller.notify):
         controller.unmask_clipboard()
+
+
+def test_quitting_clears_restored_secrets_that_wait_to_be_cleared(qtbot: QtBot, controller: AppController) -> None:
+    _restore_a_one_time_code(qtbot, controller)
+    assert _clipboard().text() == "Use 482913 now."  # restored, a PL4 value: cleared after 60 s, or at quit
+    controller.shutdown()
+    assert QGuiApplication.clipboard().text() == ""
+
+
+def test_quitting_leaves_a_clipboard_the_person_changed(qtbot: QtBot, controller: AppController) -> None:
+    _restore_a_one_time_code(qtbot, controller)
     QGuiApplication.clipboard().setText("something new")
     controller.shutdown()
     assert _clipboard().text() == "something new"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.settings import Settings
-from app.core.vault import Vault, open_vault
+from app.core.vault import open_vault
 from app.ui.application import CloakroomApp
 from app.ui.tray import Tray, TrayState
 from tests.helpers.blocking_detector import BlockingDetector
@@ -58,7 +58,7 @@ def cloakroom(qapp: QApplication, tmp_path: Path) -> Iterator[tuple[CloakroomApp
 def test_the_bubble_shows_progress_and_cancel_puts_the_original_back(
     qtbot: QtBot, cloakroom: tuple[CloakroomApp, BlockingDetector]
 ) -> None:
-    app, detector = cloakroom
+    app, _detector = cloakroom
     QGuiApplication.clipboard().setText(ORIGINAL)
     app.controller.mask_clipboard()
     toast = app.progress_toast

@@ -454,14 +454,19 @@ class StreamingStandIn(StandInModel):
         return super().detect(text, cancel=cancel, progress=progress)
 
 
+def window_with_a_streamed_finding(qtbot, engine: Engine, worker: DetectionWorker) -> ReviewWindow:
+    """The window reviewing "Zed wrote EMAIL" once the model has streamed its finding of "Zed" (it goes on working)."""
+    window = open_window(qtbot, engine, worker)
+    window.set_mask_text(f"Zed wrote {EMAIL}")
+    qtbot.waitUntil(lambda: bool(items_of(window, "Zed")), timeout=5000)
+    return window
+
+
 def test_streamed_model_findings_can_be_reviewed_before_the_model_is_done(
     qtbot, engine: Engine, with_worker, gate: threading.Event
 ) -> None:
-    model = StreamingStandIn("Zed", gate=gate)
-    window = open_window(qtbot, engine, with_worker(model))
+    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", gate=gate)))
     tab = window.mask_tab
-    window.set_mask_text(f"Zed wrote {EMAIL}")
-    qtbot.waitUntil(lambda: bool(items_of(window, "Zed")), timeout=5000)
     assert tab.model_running and tab.progress_label.text() == "part 1 of 2 · 1 found so far"
     assert tab.preview_edit.text() == "<Real_Name_1> wrote <Email_1>"
     tab.toggle_item(tab.items().index(items_of(window, "Zed")[0]))  # the person keeps it while the model works
@@ -475,11 +480,8 @@ def test_streamed_model_findings_can_be_reviewed_before_the_model_is_done(
 def test_stopping_keeps_the_streamed_findings_marked_incomplete(
     qtbot, engine: Engine, with_worker, gate: threading.Event
 ) -> None:
-    model = StreamingStandIn("Zed", gate=gate)
-    window = open_window(qtbot, engine, with_worker(model))
+    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", gate=gate)))
     tab = window.mask_tab
-    window.set_mask_text(f"Zed wrote {EMAIL}")
-    qtbot.waitUntil(lambda: bool(items_of(window, "Zed")), timeout=5000)
     qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not tab.model_running, timeout=5000)
     assert tab.message_label.kind == "warning"
