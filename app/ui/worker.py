@@ -195,29 +195,35 @@ class DetectionWorker(QObject):
 
     @Slot(object)
     def _run_job(self, job: DetectionJob) -> None:
+        """Run a job, then report it — after the worker is idle again, so whoever receives the result already sees
+        the model "ready" and the worker not busy."""
         try:
-            check_cancelled(job.cancel)
-            self._set_working(True)
-            outcome = self._mask(job) if job.mask else self._detect(job)
-        except Cancelled:
-            self.job_cancelled.emit(job.job_id)
-        except ModelError as error:
-            self.job_failed.emit(job.job_id, self._model_failure(job, error))
-        except CloakroomError as error:
-            self.job_failed.emit(job.job_id, core_text(error))
-        except Exception as error:  # noqa: BLE001 - report, never crash the thread; the message names no content
-            self.job_failed.emit(
-                job.job_id, self.tr("Detection failed unexpectedly (%1).").replace("%1", type(error).__name__))
-        else:
-            if job.mask:
-                self.mask_finished.emit(job.job_id, outcome)
-            else:
-                self.job_finished.emit(job.job_id, outcome)
+            report = self._run(job)
         finally:
             with self._jobs_lock:
                 self._jobs.pop(job.job_id, None)
             self._set_working(False)
             self._restart_idle_timer()
+        report()
+
+    def _run(self, job: DetectionJob) -> Callable[[], None]:
+        """Run a job; return how to report its outcome (the signal to emit)."""
+        try:
+            check_cancelled(job.cancel)
+            self._set_working(True)
+            outcome = self._mask(job) if job.mask else self._detect(job)
+        except Cancelled:
+            return lambda: self.job_cancelled.emit(job.job_id)
+        except ModelError as error:
+            message = self._model_failure(job, error)
+        except CloakroomError as error:
+            message = core_text(error)
+        except Exception as error:  # noqa: BLE001 - report, never crash the thread; the message names no content
+            message = self.tr("Detection failed unexpectedly (%1).").replace("%1", type(error).__name__)
+        else:
+            finished = self.mask_finished if job.mask else self.job_finished
+            return lambda: finished.emit(job.job_id, outcome)
+        return lambda: self.job_failed.emit(job.job_id, message)
 
     def _progress(self, job: DetectionJob) -> Callable[[int, int], None]:
         def progress(done: int, total: int) -> None:
