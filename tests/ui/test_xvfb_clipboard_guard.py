@@ -18,6 +18,8 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.helpers.xserver import require_program, xvfb_display  # noqa: F401 - a fixture
+from tests.ui.test_xvfb_end_to_end import TEXT as END_TO_END_TEXT
+from tests.ui.test_xvfb_end_to_end import app_environment, running_app  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.xvfb
 ARTIFACTS = REPO_ROOT / "artifacts"
@@ -52,7 +54,11 @@ class GuardedApp:
         return line
 
     def copy(self, text: str) -> None:
+        """Copy with xclip, and wait until the X server answers with it (xclip takes the selection in the background)."""
         subprocess.run(["xclip", "-selection", "clipboard"], input=text.encode(), env=self.environment, check=True)
+        deadline = time.monotonic() + 10
+        while self.paste() != text.encode() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def paste(self, target: str | None = None) -> bytes:
         command = ["xclip", "-selection", "clipboard", "-o"] + (["-t", target] if target else [])
@@ -120,3 +126,37 @@ def test_what_the_person_copies_meanwhile_wins(app: GuardedApp) -> None:
     app.send("release")
     app.expect("notify Clipboard changed")
     assert app.paste() == b"something else"
+
+
+# --- the real app and its real X11 hotkey -------------------------------------------------------------------------
+
+
+def _xclip_paste(environment: dict[str, str]) -> bytes:
+    command = ["xclip", "-selection", "clipboard", "-o"]
+    return subprocess.run(command, capture_output=True, env=environment, check=False, timeout=10).stdout
+
+
+def test_the_mask_hotkey_takes_the_original_off_the_clipboard_at_once(running_app: dict[str, str]) -> None:  # noqa: F811
+    """Ctrl+Alt+M pressed through XTEST on the real app: the first change other programs see is the notice or the
+    masked text, never the original. The time from the key press to that change is written to
+    artifacts/clipboard-guard-hotkey.json (it includes starting xdotool and xclip: an upper bound)."""
+    require_program("xdotool", "xdotool")
+    environment = running_app
+    subprocess.run(["xclip", "-selection", "clipboard"], input=END_TO_END_TEXT.encode(), env=environment, check=True)
+    masked = b"Hi, write to <Email_1> or call <Phone_Number_1>. My card is <Bank_Payment_Card_Number_1>."
+    time.sleep(1.0)  # the app registers its hotkeys right after it starts listening on its socket
+    pressed = time.monotonic()
+    subprocess.run(["xdotool", "key", "ctrl+alt+m"], env=environment, check=True, timeout=10)
+    seen = END_TO_END_TEXT.encode()
+    while seen == END_TO_END_TEXT.encode() and time.monotonic() - pressed < 30:
+        seen = _xclip_paste(environment)
+    changed_ms = (time.monotonic() - pressed) * 1000
+    first_seen = "notice" if seen == NOTICE.encode() else "masked text"
+    assert seen in (NOTICE.encode(), masked)
+    deadline = time.monotonic() + 30
+    while seen != masked and time.monotonic() < deadline:
+        assert seen in (NOTICE.encode(), masked)  # never the original again, never anything else
+        seen = _xclip_paste(environment)
+    assert seen == masked
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "clipboard-guard-hotkey.json").write_text(json.dumps({"hotkey_to_clipboard_change_ms": round(changed_ms, 1), "first_seen": first_seen}))
