@@ -96,6 +96,7 @@ class CloakroomApp(QObject):
         self.progress_toast.cancel_requested.connect(controller.cancel_detection)
         controller.restore_offered.connect(self.restore_offer.offer)
         self.restore_offer.restore_requested.connect(controller.accept_restore_offer)
+        controller.restore_offer_withdrawn.connect(self.restore_offer.hide)
         controller.review_requested.connect(self.open_review)
         if self.server is not None:
             self.server.action_requested.connect(self.perform)

@@ -45,6 +45,7 @@ class AppController(QObject):
     notify = Signal(str, str, bool)  # title, message (counts and reasons only, never content), is_warning
     state_changed = Signal()
     restore_offered = Signal(int)  # how many placeholders the copied text holds that the vault can restore
+    restore_offer_withdrawn = Signal()  # the clipboard changed: an open offer no longer applies
     mask_progress = Signal(int, int)  # chunks done, chunks in all (0, 0: started; total unknown yet)
     mask_ended = Signal()
     review_requested = Signal(str)  # which tab: "mask" or "unmask"
@@ -257,7 +258,9 @@ class AppController(QObject):
     @Slot()
     def _on_clipboard_changed(self) -> None:
         """With the setting on: if the person copied text holding placeholders this vault knows, offer to restore."""
-        self._offered_text = None
+        if self._offered_text is not None:
+            self._offered_text = None
+            self.restore_offer_withdrawn.emit()
         if not self.settings.offer_restore_on_copy or self.paused or self._pending is not None:
             return
         from app.platform.clipboard_hints import is_marked_secret  # noqa: PLC0415 - written by the platform layer

@@ -90,6 +90,18 @@ def test_one_click_restores_and_marks_secret(qtbot: QtBot, controllers: dict[boo
     assert is_marked_secret(QGuiApplication.clipboard().mimeData()) and not toast.isVisible()
 
 
+def test_copying_something_else_withdraws_the_offer(qtbot: QtBot, controllers: dict[bool, AppController]) -> None:
+    on = controllers[True]
+    answer = _masked_answer(qtbot, on)
+    toast = RestoreOfferToast()
+    on.restore_offered.connect(toast.offer)
+    on.restore_offer_withdrawn.connect(toast.hide)
+    QGuiApplication.clipboard().setText(answer)
+    assert toast.isVisible()
+    QGuiApplication.clipboard().setText("something else")
+    assert not toast.isVisible()
+
+
 def test_an_offer_for_a_clipboard_that_changed_since_restores_nothing(
     qtbot: QtBot, controllers: dict[bool, AppController]
 ) -> None:
