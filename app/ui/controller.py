@@ -32,8 +32,9 @@ from app.ui.worker import DetectionWorker, ModelFactory, ModelState
 
 @dataclass
 class PendingMask:
+    """The masking in progress: its job, the guard holding the clipboard (and the original), and its progress."""
+
     job_id: int
-    text: str
     guard: ClipboardGuard
     done: int = 0
     total: int = 0
@@ -136,7 +137,7 @@ class AppController(QObject):
         guard = ClipboardGuard(self.tr("Cloakroom is masking this text — paste again in a moment."))
         guard.engage()  # first, before anything slow: from now on a paste cannot yield the original
         job_id = self.worker.submit(text, mask=True, interim=self.settings.interim_rules_mask)
-        self._pending = PendingMask(job_id, text, guard)
+        self._pending = PendingMask(job_id, guard)
         self.state_changed.emit()
         self.mask_progress.emit(0, 0)
 
