@@ -130,6 +130,33 @@ class SampleNamesModel:
                 for name in self.names for start, end in find_exact(text, name)]
 
 
+class StreamingSampleModel(SampleNamesModel):
+    """Reports the first name at once, as the model does when an answer element is complete, then waits to be
+    released: the pictures show the review window and the progress bubble while the model is still working."""
+
+    streams_findings = True
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        import threading
+
+        super().__init__(names)
+        self.release = threading.Event()
+
+    def detect(self, text: str, *, cancel: object = None, progress: Callable[[int, int], None] | None = None,
+               on_findings: Callable[[list], None] | None = None) -> list:
+        found = super().detect(text)
+        if progress is not None:
+            progress(1, 3)
+        if on_findings is not None:
+            on_findings([finding for finding in found if finding.text == self.names[0]])
+        while not self.release.wait(0.01):
+            if cancel is not None and cancel.is_set():  # type: ignore[attr-defined]
+                from app.core.errors import Cancelled
+
+                raise Cancelled()
+        return found
+
+
 def wait_until(qapp: QApplication, done: Callable[[], bool]) -> None:
     """Process events until ``done()`` (a worker thread answering); give up quietly after a while."""
     deadline = time.monotonic() + WAIT_S
@@ -169,6 +196,9 @@ def draw(language: str, out: Path) -> None:
     draw_wizard(qapp, folder)
     draw_settings(qapp, folder)
     draw_review(qapp, folder, language)
+    draw_review_streaming(qapp, folder, language)
+    draw_mask_progress(qapp, folder, language)
+    draw_restore_offer(qapp, folder)
 
 
 def draw_tray_menu(qapp: QApplication, folder: Path) -> None:
@@ -220,7 +250,8 @@ def draw_settings(qapp: QApplication, folder: Path) -> None:
     dialog.hide()
 
 
-def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
+def open_review_with_model(qapp: QApplication, model: SampleNamesModel) -> tuple:
+    """A review window (920x600, shown) whose worker has ``model`` loaded; returns the window and the worker."""
     from app.core.assembly import build_engine
     from app.core.settings import Settings
     from app.core.store import MemoryStore
@@ -231,11 +262,16 @@ def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
     engine = build_engine(Settings(), MemoryStore(), model=slot)
     worker = DetectionWorker(engine, slot)
     worker.start()
-    worker.load_model(lambda: SampleNamesModel(NAMES[language]))
+    worker.load_model(lambda: model)
     wait_until(qapp, lambda: worker.state is ModelState.READY)
     window = ReviewWindow(engine, worker)
     window.resize(920, 600)
     window.show_and_focus()
+    return window, worker
+
+
+def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
+    window, worker = open_review_with_model(qapp, SampleNamesModel(NAMES[language]))
     tab = window.mask_tab
     tab.set_text(SAMPLES[language])
     wait_until(qapp, lambda: not tab.model_running and any(item.finding.detector == "model" for item in tab.items()))
@@ -255,6 +291,47 @@ def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
     window.hide()
     worker.shutdown()
     qapp.clipboard().clear()
+
+
+def draw_review_streaming(qapp: QApplication, folder: Path, language: str) -> None:
+    """The Mask tab while the model is still reading: a first model finding already shown, the progress line."""
+    model = StreamingSampleModel(NAMES[language])
+    window, worker = open_review_with_model(qapp, model)
+    tab = window.mask_tab
+    tab.set_text(SAMPLES[language])
+    wait_until(qapp, lambda: any(item.finding.detector == "model" for item in tab.items()))
+    save(window, folder / "review-streaming.png")
+    model.release.set()
+    wait_until(qapp, lambda: not tab.model_running)
+    window.hide()
+    worker.shutdown()
+
+
+def draw_mask_progress(qapp: QApplication, folder: Path, language: str) -> None:
+    """The bubble of a running masking (Ctrl+Alt+M on a long text): progress, and Cancel."""
+    from PySide6.QtCore import QCoreApplication
+
+    from app.ui.toast import ProgressToast
+
+    toast = ProgressToast()
+    toast.start()
+    toast.set_progress(QCoreApplication.translate("AppController", "Masking… chunk %1 of %2")
+                       .replace("%1", "2").replace("%2", "3"), 1, 3)
+    toast.show_in_corner()
+    wait_until(qapp, toast.isVisible)
+    save(toast, folder / "mask-progress.png")
+    toast.finish()
+
+
+def draw_restore_offer(qapp: QApplication, folder: Path) -> None:
+    """The optional offer after copying an answer with known placeholders (Settings → General)."""
+    from app.ui.toast import RestoreOfferToast
+
+    offer = RestoreOfferToast()
+    offer.offer(3)
+    wait_until(qapp, offer.isVisible)
+    save(offer, folder / "restore-offer.png")
+    offer.hide()
 
 
 # --- command line -------------------------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ class Settings:
     notifications: bool = True
     start_at_login: bool = False
     clear_clipboard_seconds: int = 0
+    interim_rules_mask: bool = False  # while the model works, the clipboard holds the rules-only masked text
+    offer_restore_on_copy: bool = False  # copying text with placeholders this vault knows offers "Restore N values"
     language: str = "system"
     first_run_done: bool = False
     # Vault

@@ -19,7 +19,7 @@ from app.ui.icons import app_icon
 from app.ui.ipc import InstanceServer
 from app.ui.prompt_status import describe_prompt
 from app.ui.summaries import mask_summary, unmask_summary
-from app.ui.toast import Toast
+from app.ui.toast import ProgressToast, RestoreOfferToast, Toast
 from app.ui.tray import Tray, TrayState
 from app.ui.worker import DetectionWorker, ModelFactory, ModelSlot
 
@@ -38,6 +38,8 @@ class CloakroomApp(QObject):
         )
         self.tray = Tray(self._tray_state)
         self.toast = Toast()
+        self.progress_toast = ProgressToast()
+        self.restore_offer = RestoreOfferToast()
         self._review = None
         self.hotkeys = None
         self.hotkey_problems: list[str] = []
@@ -62,6 +64,9 @@ class CloakroomApp(QObject):
     def quit(self) -> None:
         if self._review is not None:
             self._review.save_layout()
+        self.controller.shutdown()  # puts a guarded original back, clears restored secrets still due to be cleared
+        self.progress_toast.finish()
+        self.restore_offer.hide()
         self.worker.shutdown()
         if self.hotkeys is not None:
             self.hotkeys.unregister_all()
@@ -87,6 +92,12 @@ class CloakroomApp(QObject):
         tray.quit_requested.connect(self.quit)
         controller.state_changed.connect(tray.refresh)
         controller.notify.connect(self.notify)
+        controller.mask_progress.connect(self._show_mask_progress)
+        controller.mask_ended.connect(self.progress_toast.finish)
+        self.progress_toast.cancel_requested.connect(controller.cancel_detection)
+        controller.restore_offered.connect(self.restore_offer.offer)
+        self.restore_offer.restore_requested.connect(controller.accept_restore_offer)
+        controller.restore_offer_withdrawn.connect(self.restore_offer.hide)
         controller.review_requested.connect(self.open_review)
         if self.server is not None:
             self.server.action_requested.connect(self.perform)
@@ -225,6 +236,15 @@ class CloakroomApp(QObject):
         else:
             self.toast.show_message(title, message, warning)
 
+    @Slot(int, int)
+    def _show_mask_progress(self, done: int, total: int) -> None:
+        """The bubble with progress and Cancel while a masking runs (the tray icon spins meanwhile, too)."""
+        if not self.settings.notifications:
+            return
+        if total == 0:
+            self.progress_toast.start()
+        self.progress_toast.set_progress(self.controller.progress_text(), done, total)
+
     # --- helpers --------------------------------------------------------------------------------------------------
 
     def _tray_state(self) -> TrayState:
@@ -234,6 +254,7 @@ class CloakroomApp(QObject):
             paused=self.controller.paused,
             hotkeys=dict(self.settings.hotkeys),
             busy=self.worker.busy,
+            masking=self.controller.masking,
             prompt=describe_prompt(self.settings) if self.worker.has_model else "",
         )
 

@@ -17,6 +17,16 @@ def _clipboard() -> QClipboard:
     return clipboard
 
 
+def current_mime_data() -> QMimeData | None:
+    """What the clipboard holds now, in every format (owned by Qt: read it at once, keep no reference)."""
+    return _clipboard().mimeData()
+
+
+def put_mime_data(mime: QMimeData) -> None:
+    """Put prepared contents on the clipboard (Qt takes ownership of ``mime``)."""
+    _clipboard().setMimeData(mime)
+
+
 def read_text() -> str | None:
     """The clipboard's text, or None when it holds no text (an image, files, or nothing)."""
     mime = _clipboard().mimeData()
@@ -25,9 +35,19 @@ def read_text() -> str | None:
     return mime.text()
 
 
+_last_own_text: str | None = None
+
+
 def put_text(text: str) -> None:
     """Put masked text on the clipboard: it holds no originals, so it may go to clipboard history."""
+    global _last_own_text
+    _last_own_text = text
     _clipboard().setText(text)
+
+
+def is_own_masked_text(text: str) -> bool:
+    """Whether ``text`` is the masked text Cloakroom itself put on the clipboard last (no restore offer for it)."""
+    return text == _last_own_text
 
 
 def put_secret_text(text: str) -> None:

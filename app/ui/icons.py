@@ -1,4 +1,5 @@
-"""The app icon and the tray's state icons (the app icon with a coloured badge: ready, working, error…)."""
+"""The app icon and the tray's state icons (the app icon with a coloured badge: ready, working, error…), and the
+frames of the busy animation the tray plays while a masking runs."""
 
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ def app_icon() -> QIcon:
     return QIcon(str(app_icon_path()))
 
 
-@cache
-def state_icon(state: str, size: int = 64) -> QIcon:
-    """The app icon with a badge in the corner whose colour (and, when paused, a bar) shows the state."""
+BUSY_FRAMES = 8
+
+
+def _badged(state: str, size: int) -> tuple[QPixmap, QPainter, QRectF]:
+    """The app icon with the state's badge drawn; the painter is left open for more marks on the badge."""
     pixmap = app_icon().pixmap(size, size)
     if pixmap.isNull():
         pixmap = QPixmap(size, size)
@@ -44,6 +47,30 @@ def state_icon(state: str, size: int = 64) -> QIcon:
     painter.setPen(QColor("white"))
     painter.setBrush(QColor(BADGE_COLORS.get(state, "#8a8a8a")))
     painter.drawEllipse(badge)
+    return pixmap, painter, badge
+
+
+@cache
+def busy_icon(frame: int, size: int = 64) -> QIcon:
+    """Frame ``frame`` (of `BUSY_FRAMES`) of the busy animation: the working badge with a white arc going round."""
+    pixmap, painter, badge = _badged(ModelState.WORKING.value, size)
+    pen = painter.pen()
+    pen.setWidthF(badge.width() * 0.16)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    inset = badge.width() * 0.22
+    start_degrees = 90 - (frame % BUSY_FRAMES) * 360 // BUSY_FRAMES
+    painter.drawArc(badge.adjusted(inset, inset, -inset, -inset), start_degrees * 16, -120 * 16)
+    painter.end()
+    return QIcon(pixmap)
+
+
+@cache
+def state_icon(state: str, size: int = 64) -> QIcon:
+    """The app icon with a badge in the corner whose colour (and, when paused, a bar) shows the state."""
+    pixmap, painter, badge = _badged(state, size)
+    diameter = badge.width()
     if state == "paused":
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("white"))

@@ -118,6 +118,18 @@ class SettingsDialog(QDialog):
         self.clear_after.setMaximumWidth(180)
         self.clear_after.setToolTip(self.tr("Clear restored text holding PL4 secrets from the clipboard after this."))
         form.addRow(self.tr("Clear restored &secrets after:"), self.clear_after)
+        self.interim_mask = QCheckBox(self.tr("While the model works, paste the rules-only masked text"))
+        self.interim_mask.setChecked(self._settings.interim_rules_mask)
+        self.interim_mask.setToolTip(self.tr(
+            "Off: until masking is done, pasting gives a short notice. On: it gives the text with what the rules "
+            "found already masked; names, addresses and other values only the model finds are not masked yet."))
+        form.addRow(self.interim_mask)
+        self.offer_restore = QCheckBox(self.tr("Offer to restore when I copy text with known placeholders"))
+        self.offer_restore.setChecked(self._settings.offer_restore_on_copy)
+        self.offer_restore.setToolTip(self.tr(
+            "When you copy a chatbot's answer that holds placeholders from this vault, a notification offers "
+            "\"Restore N values\": one click unmasks it, without the hotkey. Nothing is restored unless you click."))
+        form.addRow(self.offer_restore)
         return page
 
     def _policy_tab(self) -> QWidget:
@@ -366,6 +378,8 @@ class SettingsDialog(QDialog):
             notifications=self.notifications.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
             clear_clipboard_seconds=self.clear_after.value(),
+            offer_restore_on_copy=self.offer_restore.isChecked(),
+            interim_rules_mask=self.interim_mask.isChecked(),
             min_level=self.threshold.currentData(),
             type_overrides=overrides,
             use_model=self.use_model.isChecked(),

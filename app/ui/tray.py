@@ -1,7 +1,8 @@
 """The tray icon and its menu.
 
 The menu is rebuilt each time it opens (as Vorta does), so it always shows the current state: whether the model is
-ready, whether detection is paused, and the hotkey of each action.
+ready, whether detection is paused, and the hotkey of each action. While a detection runs the icon's badge spins
+and the tooltip says how far it got, so the person sees that the clipboard is being worked on.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from app.ui.icons import state_icon
+from app.ui.icons import BUSY_FRAMES, busy_icon, state_icon
+
+BUSY_FRAME_MS = 125  # eight frames: one turn a second
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,8 @@ class TrayState:
     paused: bool
     hotkeys: dict[str, str]
     busy: bool
-    prompt: str = ""  # which prompt the model is asked with (`model_status.describe_prompt`), for the tooltip
+    masking: bool = False  # a clipboard masking runs (the clipboard holds the guard notice): the icon spins
+    prompt: str = ""  # which prompt the model is asked with (`prompt_status.describe_prompt`), for the tooltip
 
 
 class Tray(QObject):
@@ -50,6 +54,10 @@ class Tray(QObject):
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
+        self.busy_frame = 0
+        self._animation = QTimer(self)
+        self._animation.setInterval(BUSY_FRAME_MS)
+        self._animation.timeout.connect(self._next_busy_frame)
         self.rebuild_menu()
         self.refresh()
 
@@ -66,9 +74,24 @@ class Tray(QObject):
     def refresh(self) -> None:
         """Update icon and tooltip from the current state."""
         state = self._state_provider()
-        icon_state = "paused" if state.paused else state.model_state
-        self.icon.setIcon(state_icon(icon_state))
+        if state.masking:
+            if not self._animation.isActive():
+                self._animation.start()
+            self.icon.setIcon(busy_icon(self.busy_frame))
+        else:
+            self._animation.stop()
+            icon_state = "paused" if state.paused else state.model_state
+            self.icon.setIcon(state_icon(icon_state))
         self.icon.setToolTip(f"Cloakroom — {state.status}" + (f"\n{state.prompt}" if state.prompt else ""))
+
+    @property
+    def animating(self) -> bool:
+        return self._animation.isActive()
+
+    @Slot()
+    def _next_busy_frame(self) -> None:
+        self.busy_frame = (self.busy_frame + 1) % BUSY_FRAMES
+        self.icon.setIcon(busy_icon(self.busy_frame))
 
     def notify(self, title: str, message: str, warning: bool = False) -> None:
         kind = QSystemTrayIcon.MessageIcon.Warning if warning else QSystemTrayIcon.MessageIcon.Information

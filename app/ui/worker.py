@@ -46,6 +46,7 @@ class ModelSlot:
 
     def __init__(self) -> None:
         self.detector: Detector | None = None
+        self.early_findings: Callable[[list[Finding]], None] | None = None  # set by the worker for one job
 
     def detect(
         self,
@@ -56,6 +57,9 @@ class ModelSlot:
     ) -> list[Finding]:
         if self.detector is None:
             return []
+        if self.early_findings is not None and getattr(self.detector, "streams_findings", False):
+            return self.detector.detect(  # type: ignore[call-arg]
+                text, cancel=cancel, progress=progress, on_findings=self.early_findings)
         return self.detector.detect(text, cancel=cancel, progress=progress)
 
 
@@ -65,6 +69,7 @@ class DetectionJob:
     text: str
     model_only: bool
     mask: bool = False  # detect, apply the policy and commit the mappings, all off the GUI thread
+    interim: bool = False  # with ``mask``: first mask what the rules find, and send that ahead (`mask_interim`)
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
@@ -73,7 +78,9 @@ class DetectionWorker(QObject):
 
     state_changed = Signal(object, str)  # ModelState, a message safe to show (never user text)
     job_progress = Signal(int, int, int)  # job id, done, total
+    job_findings = Signal(int, list)  # job id, model findings found so far that are new (a preview, may overlap)
     job_finished = Signal(int, list)  # job id, findings (merged, non-overlapping)
+    mask_interim = Signal(int, object)  # job id, MaskResult of the rules alone (committed), before the model runs
     mask_finished = Signal(int, object)  # job id, MaskResult: its mappings are committed to the store
     job_failed = Signal(int, str)  # job id, message safe to show
     job_cancelled = Signal(int)
@@ -119,10 +126,11 @@ class DetectionWorker(QObject):
     def unload_model(self) -> None:
         self._unload_requested.emit()
 
-    def submit(self, text: str, *, model_only: bool = False, mask: bool = False) -> int:
+    def submit(self, text: str, *, model_only: bool = False, mask: bool = False, interim: bool = False) -> int:
         """Queue a detection (or with ``mask``, a whole masking) of ``text``; the answer arrives as
-        `job_finished` (`mask_finished`), `job_failed` or `job_cancelled`."""
-        job = DetectionJob(next(self._ids), text, model_only, mask)
+        `job_finished` (`mask_finished`), `job_failed` or `job_cancelled`. With ``interim`` a masking first sends
+        the rules-only result (`mask_interim`) when a model will run after it."""
+        job = DetectionJob(next(self._ids), text, model_only, mask, interim)
         with self._jobs_lock:
             self._jobs[job.job_id] = job
         self._job_requested.emit(job)
@@ -187,29 +195,35 @@ class DetectionWorker(QObject):
 
     @Slot(object)
     def _run_job(self, job: DetectionJob) -> None:
+        """Run a job, then report it — after the worker is idle again, so whoever receives the result already sees
+        the model "ready" and the worker not busy."""
         try:
-            check_cancelled(job.cancel)
-            self._set_working(True)
-            outcome = self._mask(job) if job.mask else self._detect(job)
-        except Cancelled:
-            self.job_cancelled.emit(job.job_id)
-        except ModelError as error:
-            self.job_failed.emit(job.job_id, self._model_failure(job, error))
-        except CloakroomError as error:
-            self.job_failed.emit(job.job_id, core_text(error))
-        except Exception as error:  # noqa: BLE001 - report, never crash the thread; the message names no content
-            self.job_failed.emit(
-                job.job_id, self.tr("Detection failed unexpectedly (%1).").replace("%1", type(error).__name__))
-        else:
-            if job.mask:
-                self.mask_finished.emit(job.job_id, outcome)
-            else:
-                self.job_finished.emit(job.job_id, outcome)
+            report = self._run(job)
         finally:
             with self._jobs_lock:
                 self._jobs.pop(job.job_id, None)
             self._set_working(False)
             self._restart_idle_timer()
+        report()
+
+    def _run(self, job: DetectionJob) -> Callable[[], None]:
+        """Run a job; return how to report its outcome (the signal to emit)."""
+        try:
+            check_cancelled(job.cancel)
+            self._set_working(True)
+            outcome = self._mask(job) if job.mask else self._detect(job)
+        except Cancelled:
+            return lambda: self.job_cancelled.emit(job.job_id)
+        except ModelError as error:
+            message = self._model_failure(job, error)
+        except CloakroomError as error:
+            message = core_text(error)
+        except Exception as error:  # noqa: BLE001 - report, never crash the thread; the message names no content
+            message = self.tr("Detection failed unexpectedly (%1).").replace("%1", type(error).__name__)
+        else:
+            finished = self.mask_finished if job.mask else self.job_finished
+            return lambda: finished.emit(job.job_id, outcome)
+        return lambda: self.job_failed.emit(job.job_id, message)
 
     def _progress(self, job: DetectionJob) -> Callable[[int, int], None]:
         def progress(done: int, total: int) -> None:
@@ -218,11 +232,19 @@ class DetectionWorker(QObject):
         return progress
 
     def _detect(self, job: DetectionJob) -> list[Finding]:
-        return self._engine.detect(
-            job.text, use_rules=not job.model_only, cancel=job.cancel, progress=self._progress(job)
-        )
+        """Detect; the model's findings also stream out (`job_findings`) while it answers, for the review window."""
+        self._slot.early_findings = lambda findings: self.job_findings.emit(job.job_id, findings)
+        try:
+            return self._engine.detect(
+                job.text, use_rules=not job.model_only, cancel=job.cancel, progress=self._progress(job)
+            )
+        finally:
+            self._slot.early_findings = None
 
     def _mask(self, job: DetectionJob) -> MaskResult:
+        if job.interim and self._slot.detector is not None:
+            rules_only = self._engine.detect(job.text, use_model=False, cancel=job.cancel)
+            self.mask_interim.emit(job.job_id, self._engine.mask_findings(job.text, rules_only))
         return self._engine.mask(job.text, cancel=job.cancel, progress=self._progress(job))
 
     def _model_failure(self, job: DetectionJob, error: ModelError) -> str:

@@ -4,6 +4,20 @@
 <context>
     <name>MaskTab</name>
     <message numerus="yes">
+        <source>%n found so far</source>
+        <translation>
+            <numerusform>%n found so far</numerusform>
+            <numerusform>%n found so far</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Incomplete: %n item(s) the model found before it stopped are shown, but it did not read the whole text; check the rest yourself.</source>
+        <translation>
+            <numerusform>Incomplete: %n item the model found before it stopped is shown, but it did not read the whole text; check the rest yourself.</numerusform>
+            <numerusform>Incomplete: %n items the model found before it stopped are shown, but it did not read the whole text; check the rest yourself.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n value(s) will be masked: %1.</source>
         <translation>
             <numerusform>%n value will be masked: %1.</numerusform>
@@ -15,6 +29,23 @@
         <translation>
             <numerusform>%n value kept.</numerusform>
             <numerusform>%n values kept.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RestoreOfferToast</name>
+    <message numerus="yes">
+        <source>The text you copied holds %n placeholder(s) Cloakroom can restore.</source>
+        <translation>
+            <numerusform>The text you copied holds %n placeholder Cloakroom can restore.</numerusform>
+            <numerusform>The text you copied holds %n placeholders Cloakroom can restore.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Restore %n value(s)</source>
+        <translation>
+            <numerusform>&amp;Restore %n value</numerusform>
+            <numerusform>&amp;Restore %n values</numerusform>
         </translation>
     </message>
 </context>

@@ -8,10 +8,6 @@
         <translation>已暂停：恢复之前，快捷键不起作用。</translation>
     </message>
     <message>
-        <source>Detecting…</source>
-        <translation>正在检测…</translation>
-    </message>
-    <message>
         <source>Model not available</source>
         <translation>模型不可用</translation>
     </message>
@@ -28,6 +24,26 @@
         <translation>已有一次遮盖正在进行；可从托盘菜单取消。</translation>
     </message>
     <message>
+        <source>Cloakroom is masking this text — paste again in a moment.</source>
+        <translation>Cloakroom 正在遮盖这段文字——请稍后再粘贴。</translation>
+    </message>
+    <message>
+        <source>The clipboard holds your original text again.</source>
+        <translation>剪贴板已恢复为您的原文。</translation>
+    </message>
+    <message>
+        <source>You copied something else meanwhile; it was left as it is.</source>
+        <translation>您在此期间复制了其他内容，已保持原样。</translation>
+    </message>
+    <message>
+        <source>Masking was cancelled; the clipboard holds your original text again.</source>
+        <translation>遮盖已取消，剪贴板已恢复为您的原文。</translation>
+    </message>
+    <message>
+        <source>Masking was cancelled; what you copied meanwhile was left as it is.</source>
+        <translation>遮盖已取消，您在此期间复制的内容保持原样。</translation>
+    </message>
+    <message>
         <source>Clipboard changed</source>
         <translation>剪贴板已变化</translation>
     </message>
@@ -38,6 +54,14 @@
     <message>
         <source>Nothing was masked</source>
         <translation>未遮盖任何内容</translation>
+    </message>
+    <message>
+        <source>Masking…</source>
+        <translation>正在遮盖…</translation>
+    </message>
+    <message>
+        <source>Masking… chunk %1 of %2</source>
+        <translation>正在遮盖… 第 %1 段，共 %2 段</translation>
     </message>
     <message>
         <source>Nothing to mask</source>
@@ -52,16 +76,8 @@
         <translation>剪贴板已遮盖</translation>
     </message>
     <message>
-        <source>The clipboard is unchanged.</source>
-        <translation>剪贴板保持不变。</translation>
-    </message>
-    <message>
         <source>Cancelled</source>
         <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Masking was cancelled; the clipboard is unchanged.</source>
-        <translation>遮盖已取消，剪贴板保持不变。</translation>
     </message>
     <message>
         <source>Nothing was restored</source>
@@ -86,6 +102,10 @@
     <message>
         <source>Restored secrets were removed from the clipboard.</source>
         <translation>已从剪贴板中移除还原出的机密。</translation>
+    </message>
+    <message>
+        <source>The clipboard changed since the offer.</source>
+        <translation>提示出现后剪贴板已有变化。</translation>
     </message>
     <message>
         <source>Paused</source>
@@ -807,8 +827,8 @@
         <translation>检出项(&amp;F)</translation>
     </message>
     <message>
-        <source>The model could not check this text: %1 Rules findings are shown.</source>
-        <translation>模型无法检查此文本：%1 已显示规则的检出项。</translation>
+        <source>part %1 of %2</source>
+        <translation>第 %1 部分，共 %2 部分</translation>
     </message>
     <message>
         <source>Model check stopped. Only rules findings and your changes are shown.</source>
@@ -837,6 +857,30 @@
     <message>
         <source>Model checking…</source>
         <translation>模型检查中…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n found so far</source>
+        <translation>
+            <numerusform>目前已找到 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rules findings are shown.</source>
+        <translation>已显示规则的检出项。</translation>
+    </message>
+    <message>
+        <source>The model could not check this text: %1</source>
+        <translation>模型无法检查此文本：%1</translation>
+    </message>
+    <message>
+        <source>Model check stopped.</source>
+        <translation>模型检查已停止。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Incomplete: %n item(s) the model found before it stopped are shown, but it did not read the whole text; check the rest yourself.</source>
+        <translation>
+            <numerusform>结果不完整：已显示模型停止前找到的 %n 项，但它没有读完全文；请自行检查其余部分。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Model unavailable</source>
@@ -1160,6 +1204,29 @@
     </message>
 </context>
 <context>
+    <name>ProgressToast</name>
+    <message>
+        <source>Masking the clipboard…</source>
+        <translation>正在遮盖剪贴板…</translation>
+    </message>
+    <message>
+        <source>Until it is done, pasting gives a short notice, never your text.</source>
+        <translation>完成之前，粘贴只会得到一条简短提示，绝不会是您的原文。</translation>
+    </message>
+    <message>
+        <source>Masking progress</source>
+        <translation>遮盖进度</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop masking and put your original text back on the clipboard.</source>
+        <translation>停止遮盖，并把原文放回剪贴板。</translation>
+    </message>
+</context>
+<context>
     <name>PromptStatus</name>
     <message>
         <source>Prompt: Cloakroom&apos;s own. The official prompt is not installed, so the model may find less than it can (Settings → Model).</source>
@@ -1180,6 +1247,25 @@
     <message>
         <source>Prompt: the model card&apos;s short form (chosen in Settings).</source>
         <translation>提示词：模型卡片上的简短格式（在设置中选择）。</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreOfferToast</name>
+    <message>
+        <source>Not now</source>
+        <translation>暂不</translation>
+    </message>
+    <message numerus="yes">
+        <source>The text you copied holds %n placeholder(s) Cloakroom can restore.</source>
+        <translation>
+            <numerusform>您复制的文字含有 %n 个 Cloakroom 可以还原的占位符。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Restore %n value(s)</source>
+        <translation>
+            <numerusform>还原 %n 个值(&amp;R)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1266,6 +1352,22 @@
     <message>
         <source>Clear restored &amp;secrets after:</source>
         <translation>还原的机密清除时间(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>While the model works, paste the rules-only masked text</source>
+        <translation>模型工作期间，粘贴仅经规则遮盖的文字</translation>
+    </message>
+    <message>
+        <source>Off: until masking is done, pasting gives a short notice. On: it gives the text with what the rules found already masked; names, addresses and other values only the model finds are not masked yet.</source>
+        <translation>关闭：遮盖完成前，粘贴只得到一条简短提示。开启：粘贴得到已遮盖规则检出项的文字；只有模型能找到的姓名、地址等值此时尚未遮盖。</translation>
+    </message>
+    <message>
+        <source>Offer to restore when I copy text with known placeholders</source>
+        <translation>复制含有已知占位符的文字时，提示我还原</translation>
+    </message>
+    <message>
+        <source>When you copy a chatbot&apos;s answer that holds placeholders from this vault, a notification offers &quot;Restore N values&quot;: one click unmasks it, without the hotkey. Nothing is restored unless you click.</source>
+        <translation>当您复制含有本保管库占位符的聊天机器人回答时，会弹出提示&quot;还原 N 个值&quot;：点一下即可还原，无需快捷键。您不点击就不会还原任何内容。</translation>
     </message>
     <message>
         <source>Mask &amp;from level:</source>

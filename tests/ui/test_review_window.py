@@ -437,3 +437,54 @@ def test_the_window_remembers_its_size_and_position(qtbot, engine: Engine) -> No
     second = open_window(qtbot, engine)
     assert (second.pos(), second.size()) == placed
     assert (second.width(), second.height()) == (740, 500)
+
+
+class StreamingStandIn(StandInModel):
+    """Reports its word's findings early (as the real model does per completed answer element), then waits."""
+
+    streams_findings = True
+
+    def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:  # noqa: ANN001
+        spans = find_exact(text, self.word)
+        found = [finding_at(text, start, end, "Real Name", Level.PL2, MODEL) for start, end in spans]
+        if progress is not None:
+            progress(0, 2)
+        if on_findings is not None:
+            on_findings(found)
+        return super().detect(text, cancel=cancel, progress=progress)
+
+
+def window_with_a_streamed_finding(qtbot, engine: Engine, worker: DetectionWorker) -> ReviewWindow:
+    """The window reviewing "Zed wrote EMAIL" once the model has streamed its finding of "Zed" (it goes on working)."""
+    window = open_window(qtbot, engine, worker)
+    window.set_mask_text(f"Zed wrote {EMAIL}")
+    qtbot.waitUntil(lambda: bool(items_of(window, "Zed")), timeout=5000)
+    return window
+
+
+def test_streamed_model_findings_can_be_reviewed_before_the_model_is_done(
+    qtbot, engine: Engine, with_worker, gate: threading.Event
+) -> None:
+    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", gate=gate)))
+    tab = window.mask_tab
+    assert tab.model_running and tab.progress_label.text() == "part 1 of 2 · 1 found so far"
+    assert tab.preview_edit.text() == "<Real_Name_1> wrote <Email_1>"
+    tab.toggle_item(tab.items().index(items_of(window, "Zed")[0]))  # the person keeps it while the model works
+    assert items_of(window, "Zed")[0].status is Status.KEPT_BY_YOU
+    gate.set()
+    qtbot.waitUntil(lambda: not tab.model_running, timeout=5000)
+    assert items_of(window, "Zed")[0].status is Status.KEPT_BY_YOU  # the final result keeps the decision
+    assert tab.preview_edit.text() == "Zed wrote <Email_1>"
+
+
+def test_stopping_keeps_the_streamed_findings_marked_incomplete(
+    qtbot, engine: Engine, with_worker, gate: threading.Event
+) -> None:
+    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", gate=gate)))
+    tab = window.mask_tab
+    qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.model_running, timeout=5000)
+    assert tab.message_label.kind == "warning"
+    assert "Model check stopped. Incomplete: 1 item" in tab.message_label.text()
+    assert "did not read the whole text" in tab.message_label.text()
+    assert tab.preview_edit.text() == "<Real_Name_1> wrote <Email_1>"  # what was found so far is still masked

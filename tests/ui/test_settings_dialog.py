@@ -61,3 +61,14 @@ def test_existing_values_are_shown(qtbot: QtBot, vault: Vault) -> None:
     assert dialog.model_path.text() == "/models/m.gguf"
     assert dialog.profile.currentData() == "card" and dialog.language.currentData() == "zh_CN"
     assert dialog.entry_count.text() == "0"
+
+
+def test_the_clipboard_options_are_off_by_default_and_come_back_when_chosen(qtbot: QtBot, vault: Vault) -> None:
+    dialog = SettingsDialog(Settings(), vault)
+    qtbot.addWidget(dialog)
+    assert not dialog.offer_restore.isChecked() and not dialog.interim_mask.isChecked()
+    dialog.offer_restore.setChecked(True)
+    dialog.interim_mask.setChecked(True)
+    dialog.accept()
+    result = dialog.result_settings()
+    assert result.offer_restore_on_copy and result.interim_rules_mask

@@ -651,6 +651,7 @@ class AnswerDecoder:
         self._grammar = grammar
         self.steering = steering
         self._source_text = ""
+        self._text_sink: _AnswerTextSink | None = None
 
     def decode(
         self,
@@ -659,9 +660,12 @@ class AnswerDecoder:
         max_new_tokens: int,
         source_text: str = "",
         cancel: threading.Event | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> DecodedAnswer:
         """Greedy answer to ``prompt_tokens`` under the grammar, of at most ``max_new_tokens`` tokens.
 
+        ``on_text`` receives the answer's text as it grows: after each model step, the text of the tokens accepted
+        in that step (pieces joined give the whole answer; a character split across tokens waits for its end).
         Raises `Cancelled` when ``cancel`` is set (llama.cpp also stops inside a long evaluation) and `ModelError`
         when llama.cpp fails; neither message quotes the text.
         """
@@ -669,11 +673,13 @@ class AnswerDecoder:
             raise Cancelled()
         started = time.perf_counter()
         self._source_text = source_text
+        self._text_sink = None if on_text is None else _AnswerTextSink(self._llama, on_text)
         try:
             with abort_when_cancelled(self._llama, cancel):
                 cached = self._evaluate_prompt(prompt_tokens)
                 prompt_seconds = time.perf_counter() - started
                 answer = self._answer(prompt_tokens, max_new_tokens, source_text, cancel)
+                self._step_done(answer.tokens, None)
         except (RuntimeError, ValueError):
             # An abort surfaces as a failed decode. llama.cpp errors can quote the input: never chain them.
             if cancel is not None and cancel.is_set():
@@ -681,6 +687,7 @@ class AnswerDecoder:
             raise ModelError("The model failed while reading the text or writing its answer.") from None
         finally:
             self._source_text = ""  # keep no user text beyond the call
+            self._text_sink = None
         answer.prompt_tokens = len(prompt_tokens)
         answer.prompt_tokens_cached = cached
         answer.prompt_eval_seconds = prompt_seconds
@@ -756,6 +763,12 @@ class AnswerDecoder:
             llama.n_tokens = n_tokens
             llama._requires_eval = True
 
+    def _step_done(self, tokens: Sequence[int], cancel: threading.Event | None) -> None:
+        """After each model step: hand the newly accepted answer text on, then stop if cancelled."""
+        if self._text_sink is not None:
+            self._text_sink.catch_up(tokens)
+        _check(cancel)
+
     def is_end(self, token: int) -> bool:
         """An end-of-generation token (``<|im_end|>`` and the like): the answer is complete."""
         return bool(llama_cpp.llama_vocab_is_eog(self._llama._model.vocab, token))
@@ -778,6 +791,26 @@ def abort_when_cancelled(llama: llama_cpp.Llama, cancel: threading.Event | None)
 def _check(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled()
+
+
+class _AnswerTextSink:
+    """Turns the growing list of answer tokens into text pieces for a listener (`AnswerDecoder.decode`'s ``on_text``).
+
+    Token pieces are bytes; a UTF-8 character can span two tokens, so an incremental decoder holds a partial one back.
+    """
+
+    def __init__(self, llama: llama_cpp.Llama, listener: Callable[[str], None]) -> None:
+        self._llama = llama
+        self._listener = listener
+        self._sent = 0
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="ignore")
+
+    def catch_up(self, tokens: Sequence[int]) -> None:
+        new = tokens[self._sent :]
+        self._sent = len(tokens)
+        text = self._utf8.decode(b"".join(token_piece(self._llama, token) for token in new))
+        if text:
+            self._listener(text)
 
 
 class PlainDecoder(AnswerDecoder):
@@ -804,7 +837,7 @@ class PlainDecoder(AnswerDecoder):
                 tokens.append(token)
                 if len(tokens) >= max_new_tokens:
                     return answer
-                _check(cancel)
+                self._step_done(tokens, cancel)
                 self._evaluate_rows([token])
                 answer.model_steps += 1
         finally:
@@ -847,7 +880,7 @@ class DraftingDecoder(AnswerDecoder):
                 self._take(choice, tokens, gate, drafter)
                 if len(tokens) >= max_new_tokens:
                     return answer
-                _check(cancel)
+                self._step_done(tokens, cancel)
                 room = min(
                     self.max_draft_tokens,
                     max_new_tokens - len(tokens) - 1,

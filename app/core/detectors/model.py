@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ import llama_cpp
 
 from app.core.chunking import TextChunk, plan_chunks
 from app.core.detectors.answer_grammar import answer_grammar
+from app.core.detectors.answer_stream import AnswerStream
 from app.core.detectors.base import ProgressCallback, check_cancelled
 from app.core.detectors.decoding import (
     DEFAULT_MAX_DRAFT_TOKENS,
@@ -70,6 +72,10 @@ from app.core.detectors.prefix_state import PrefixState, PrefixWarmth, holds_pre
 from app.core.detectors.prompts import DEFAULT_PROFILE, ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
 from app.core.errors import ModelError, ModelOutputError
 from app.core.findings import MODEL, Finding
+from app.core.taxonomy import Level
+
+FindingsCallback = Callable[[list[Finding]], None]
+"""Receives findings found early, while the model is still answering (`ModelDetector.detect`'s ``on_findings``)."""
 
 DEFAULT_MAX_CHUNK_TOKENS = 1024
 # Answer room kept free for each token of a chunk: one found item costs ~35 answer tokens and a contact-list row ~129
@@ -158,6 +164,7 @@ class ModelDetector:
     """
 
     name = MODEL
+    streams_findings = True  # `detect` takes ``on_findings``
 
     def __init__(
         self,
@@ -321,11 +328,16 @@ class ModelDetector:
         *,
         cancel: threading.Event | None = None,
         progress: ProgressCallback | None = None,
+        on_findings: FindingsCallback | None = None,
     ) -> list[Finding]:
+        """Findings located in ``text``. ``on_findings``, if given, receives early findings while the model is still
+        writing: those of each answer element as soon as it is complete, located in the whole text like the final
+        ones and never repeated. They are a preview; the returned list is the result (its merge is unchanged)."""
         check_cancelled(cancel)
         tally = _StatsTally()
+        early = None if on_findings is None else _EarlyFindings(text, on_findings)
         try:
-            return self._detect(text, tally, cancel, progress)
+            return self._detect(text, tally, cancel, progress, early)
         finally:
             self.last_stats = tally.frozen()
 
@@ -335,6 +347,7 @@ class ModelDetector:
         tally: _StatsTally,
         cancel: threading.Event | None,
         progress: ProgressCallback | None,
+        early: _EarlyFindings | None = None,
     ) -> list[Finding]:
         if not text.strip():
             _report(progress, 0, 0)
@@ -357,7 +370,8 @@ class ModelDetector:
                 pending.extendleft(reversed(smaller))
                 total += len(smaller) - 1
                 continue
-            answer = self._answer(tokens, chunk_text, limit, cancel, tally)
+            on_text = None if early is None else early.listener_for_answer()
+            answer = self._answer(tokens, chunk_text, limit, cancel, tally, on_text)
             if answer.finish_reason != "stop":
                 smaller = self._split_chunk(text, chunk, floor=MIN_RETRY_CHUNK_TOKENS)
                 if smaller is None:
@@ -400,10 +414,18 @@ class ModelDetector:
         return smaller if len(smaller) >= 2 else None
 
     def _answer(
-        self, tokens: list[int], source_text: str, limit: int, cancel: threading.Event | None, tally: _StatsTally
+        self,
+        tokens: list[int],
+        source_text: str,
+        limit: int,
+        cancel: threading.Event | None,
+        tally: _StatsTally,
+        on_text: Callable[[str], None] | None = None,
     ) -> DecodedAnswer:
         self._restore_prefix_if_evicted(tally)
-        answer = self._decoder_for_calls().decode(tokens, max_new_tokens=limit, source_text=source_text, cancel=cancel)
+        answer = self._decoder_for_calls().decode(
+            tokens, max_new_tokens=limit, source_text=source_text, cancel=cancel, on_text=on_text
+        )
         tally.prompt_tokens += answer.prompt_tokens
         tally.prompt_tokens_cached += answer.prompt_tokens_cached
         tally.generated_tokens += len(answer.tokens)
@@ -435,6 +457,36 @@ class ModelDetector:
         if token < 0:
             return ""
         return self._llama.detokenize([token], special=True).decode("utf-8", errors="replace")
+
+
+class _EarlyFindings:
+    """Findings handed out while answers stream in: each answer is read by its own `AnswerStream`, each new item is
+    located in the whole text, and only findings not handed out before are passed on."""
+
+    def __init__(self, text: str, listener: FindingsCallback) -> None:
+        self._text = text
+        self._listener = listener
+        self._sent: set[tuple[int, int, str, Level]] = set()
+
+    def listener_for_answer(self) -> Callable[[str], None]:
+        stream = AnswerStream()
+
+        def read(piece: str) -> None:
+            items = stream.feed(piece)
+            if items:
+                self._pass_on(locate_items(self._text, items).findings)
+
+        return read
+
+    def _pass_on(self, findings: list[Finding]) -> None:
+        new = [finding for finding in findings if _finding_key(finding) not in self._sent]
+        self._sent.update(_finding_key(finding) for finding in new)
+        if new:
+            self._listener(new)
+
+
+def _finding_key(finding: Finding) -> tuple[int, int, str, Level]:
+    return (finding.start, finding.end, finding.type, finding.level)
 
 
 def _report(progress: ProgressCallback | None, done: int, total: int) -> None:

@@ -1,7 +1,9 @@
 """The Mask tab: the text with its findings highlighted, the masked preview, the findings list and "Copy masked".
 
-Rules findings appear as soon as the person stops typing (debounced); model findings join when the worker
-thread returns them. Every edit cancels the model job of the old text, and results are matched to jobs by id, so
+Rules findings appear as soon as the person stops typing (debounced); model findings stream in while the model is
+still answering (each as soon as its element of the answer is complete), so the person can review and toggle them
+before it is done; the model's final result then replaces them. A stopped or failed check keeps what it found so
+far and says that the text was not fully checked. Every edit cancels the model job of the old text, and results are matched to jobs by id, so
 findings computed for an older text never land on the new one.
 """
 
@@ -68,6 +70,7 @@ class MaskTab(QWidget):
         self._error: str | None = None
         self._stale = False
         self._job_id: int | None = None
+        self._chunks = (0, 0)  # the model's progress through the text: parts done, parts in all
         self._model_outcome = ModelOutcome.NOT_RUN
         self.mask_as_dialog: MaskAsDialog | None = None
         self._debounce = QTimer(self)
@@ -104,6 +107,8 @@ class MaskTab(QWidget):
         self.summary_label.setAccessibleName(self.tr("Summary"))
         self.message_label = MessageLabel()
         self.model_label = QLabel()
+        self.progress_label = QLabel()
+        self.progress_label.setAccessibleName(self.tr("Model progress"))
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(160)
         self.progress_bar.setFormat(self.tr("Model %p%"))
@@ -137,6 +142,7 @@ class MaskTab(QWidget):
         top.addWidget(self.threshold_box)
         top.addStretch(1)
         top.addWidget(self.model_label)
+        top.addWidget(self.progress_label)
         legend_row = QHBoxLayout()
         legend_row.addWidget(self.legend)
         legend_row.addStretch(1)
@@ -190,6 +196,7 @@ class MaskTab(QWidget):
         self.stop_button.clicked.connect(self.stop_model)
         if self._worker is not None:
             self._worker.job_progress.connect(self._on_job_progress)
+            self._worker.job_findings.connect(self._on_job_findings)
             self._worker.job_finished.connect(self._on_job_finished)
             self._worker.job_failed.connect(self._on_job_failed)
             self._worker.job_cancelled.connect(self._on_job_cancelled)
@@ -266,8 +273,10 @@ class MaskTab(QWidget):
             return
         self._job_id = self._worker.submit(self._state.text, model_only=True)
         self._model_outcome = ModelOutcome.RUNNING
+        self._chunks = (0, 0)
         self.progress_bar.setRange(0, 0)
         self._show_progress(True)
+        self._show_progress_line()
 
     def _cancel_job(self) -> None:
         """Forget the outstanding job: whatever it sends back now is ignored."""
@@ -286,6 +295,25 @@ class MaskTab(QWidget):
         if job_id == self._job_id and total > 0:
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(done)
+            self._chunks = (done, total)
+            self._show_progress_line()
+
+    def _on_job_findings(self, job_id: int, findings: list[Finding]) -> None:
+        """Findings of answer elements the model has completed: shown at once, while it goes on."""
+        if job_id != self._job_id:
+            return
+        self._state.add_model_findings(findings)
+        self._show_progress_line()
+        self._refresh()
+
+    def _show_progress_line(self) -> None:
+        """"Checking… 3 found so far" and, for a long text, which chunk the model is reading."""
+        found = self.tr("%n found so far", "", self._state.model_finding_count)
+        done, total = self._chunks
+        if total > 1:
+            where = self.tr("part %1 of %2").replace("%1", str(min(done + 1, total))).replace("%2", str(total))
+            found = f"{where} · {found}"
+        self.progress_label.setText(found)
 
     def _on_job_finished(self, job_id: int, findings: list[Finding]) -> None:
         if job_id != self._job_id:
@@ -298,14 +326,27 @@ class MaskTab(QWidget):
         if job_id != self._job_id:
             return
         self._finish_job(ModelOutcome.STOPPED)
+        if self._state.model_finding_count:
+            shown = self._incomplete_text()
+        else:
+            shown = self.tr("Rules findings are shown.")
         self.message_label.show_warning(
-            self.tr("The model could not check this text: %1 Rules findings are shown.").replace("%1", message))
+            self.tr("The model could not check this text: %1").replace("%1", join_sentences(message, shown)))
 
     def _on_job_cancelled(self, job_id: int) -> None:
         if job_id != self._job_id:
             return
         self._finish_job(ModelOutcome.STOPPED)
-        self.message_label.show_warning(self.tr("Model check stopped. Only rules findings and your changes are shown."))
+        if self._state.model_finding_count:
+            self.message_label.show_warning(join_sentences(self.tr("Model check stopped."), self._incomplete_text()))
+        else:
+            self.message_label.show_warning(
+                self.tr("Model check stopped. Only rules findings and your changes are shown."))
+
+    def _incomplete_text(self) -> str:
+        return self.tr(
+            "Incomplete: %n item(s) the model found before it stopped are shown, but it did not read the whole text; "
+            "check the rest yourself.", "", self._state.model_finding_count)
 
     def _finish_job(self, outcome: ModelOutcome) -> None:
         self._job_id = None
@@ -332,6 +373,7 @@ class MaskTab(QWidget):
         self.model_label.setToolTip(message or self._worker.state_message)
 
     def _show_progress(self, visible: bool) -> None:
+        self.progress_label.setVisible(visible)
         self.progress_bar.setVisible(visible)
         self.stop_button.setVisible(visible)
         self.stop_button.setEnabled(visible)

@@ -96,6 +96,14 @@ class ReviewState:
     def set_model_findings(self, findings: Sequence[Finding]) -> None:
         self._model = list(findings)
 
+    def add_model_findings(self, findings: Sequence[Finding]) -> None:
+        """Findings the model reported while still answering; `set_model_findings` replaces them with its result."""
+        self._model.extend(findings)
+
+    @property
+    def model_finding_count(self) -> int:
+        return len({(finding.start, finding.end) for finding in self._model})
+
     def add_user_span(self, start: int, end: int, type_name: str, level: Level) -> None:
         value = self.text[start:end]
         anywhere = not at_word_boundaries(self.text, start, end)
