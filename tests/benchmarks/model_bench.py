@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import statistics
 import tempfile
 import time
@@ -22,9 +21,9 @@ from typing import Any, TypeVar
 import llama_cpp
 
 from app.core.chunking import TextChunk, plan_chunks
+from app.core.detectors.answer_grammar import answer_grammar
 from app.core.detectors.decoding import DraftingDecoder, FixedAnswer, PlainDecoder
 from app.core.detectors.model import ModelDetector
-from app.core.detectors.model_output import ANSWER_SCHEMA
 from app.core.detectors.prefix_state import iter_state_files
 from app.core.models.runtime import LoadedModel, load_model
 from tests.benchmarks.inputs import INPUTS, BenchInput, make_document
@@ -210,7 +209,7 @@ def decoding(bench: ModelBench) -> None:
     Without flash attention (as the app should load a model on a CPU) in both languages, then once with it
     (English): on the CPUs we measured, its attention kernel makes every batch row cost nearly a whole step.
     """
-    grammar = llama_cpp.LlamaGrammar.from_json_schema(json.dumps(ANSWER_SCHEMA), verbose=False)
+    grammar = answer_grammar()
     details: dict[str, Any] = {}
     for flash_attn, languages in ((False, LANGUAGES), (True, ("en",))):
         with loaded(bench, flash_attn=flash_attn) as llama:

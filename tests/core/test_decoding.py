@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.detectors import model as model_module
+from app.core.detectors.answer_grammar import answer_grammar
 from app.core.detectors.decoding import (
     DEFAULT_TIE_MARGIN,
     MAX_NOISE_FOR_DRAFTING,
@@ -38,7 +39,7 @@ from app.core.detectors.decoding import (
     token_piece,
 )
 from app.core.detectors.model import ModelDetector
-from app.core.detectors.model_output import ANSWER_SCHEMA, parse_model_output
+from app.core.detectors.model_output import parse_model_output
 from app.core.detectors.prefix_state import holds_prefix
 from app.core.errors import Cancelled
 from tests.helpers.models import load_llama, recorded_decodes, steered_to
@@ -81,10 +82,6 @@ def tiny_flash(tiny_qwen3_gguf: Path) -> Iterator[llama_cpp.Llama]:
     llama = load_llama(tiny_qwen3_gguf, n_ctx=4096, flash_attn=True)
     yield llama
     llama.close()
-
-
-def answer_grammar() -> llama_cpp.LlamaGrammar:
-    return llama_cpp.LlamaGrammar.from_json_schema(json.dumps(ANSWER_SCHEMA), verbose=False)
 
 
 # -- equivalence with plain decoding on a real model ---------------------------------------------------------------------

@@ -8,12 +8,12 @@ import threading
 import llama_cpp
 import pytest
 
-from app.core.detectors.decoding import DraftingDecoder, FixedAnswer, PlainDecoder
+from app.core.detectors.answer_grammar import answer_grammar
+from app.core.detectors.decoding import DraftingDecoder, PlainDecoder
 from app.core.detectors.model import ModelDetector
-from app.core.detectors.model_output import ANSWER_SCHEMA
 from app.core.errors import Cancelled
 from app.core.findings import Finding
-from tests.helpers.models import recorded_decodes
+from tests.helpers.models import recorded_decodes, steered_to
 
 TEXT = "Hi, I'm Alice Wong. My email is alice.wong@example.com, my password is hunter22. Alice Wong again."
 ITEMS = [
@@ -22,10 +22,6 @@ ITEMS = [
     {"original_text": "hunter22", "privacy_type": "Password", "privacy_level": "PL4"},
 ]
 ANSWER = json.dumps(ITEMS, ensure_ascii=False)  # the grammar's layout; other layouts: tests/core/test_answer_stream.py
-
-
-def _steered(llama: llama_cpp.Llama) -> FixedAnswer:
-    return FixedAnswer(llama.tokenize(ANSWER.encode(), add_bos=False, special=False), llama.token_eos())
 
 
 def _key(finding: Finding) -> tuple[int, int, str]:
@@ -38,9 +34,9 @@ def test_the_decoders_hand_out_the_answer_text_step_by_step(
 ) -> None:
     llama = tiny_qwen3_llama
     detector = ModelDetector(llama, max_new_tokens=300)
-    grammar = llama_cpp.LlamaGrammar.from_json_schema(json.dumps(ANSWER_SCHEMA), verbose=False)
+    grammar = answer_grammar()
     pieces: list[str] = []
-    answer = decoder_class(llama, grammar, steering=_steered(llama)).decode(
+    answer = decoder_class(llama, grammar, steering=steered_to(llama, ANSWER)).decode(
         detector.prompt_tokens(TEXT), max_new_tokens=300, source_text=TEXT, on_text=pieces.append
     )
     assert answer.text == ANSWER and answer.finish_reason == "stop"
@@ -53,7 +49,7 @@ def test_early_findings_arrive_before_the_answer_ends_and_equal_the_final_ones(
     tiny_qwen3_llama: llama_cpp.Llama, decoding: str
 ) -> None:
     llama = tiny_qwen3_llama
-    detector = ModelDetector(llama, max_new_tokens=300, decoding=decoding, steering=_steered(llama))
+    detector = ModelDetector(llama, max_new_tokens=300, decoding=decoding, steering=steered_to(llama, ANSWER))
     batches: list[list[Finding]] = []
     steps_at_batch: list[int] = []
     with recorded_decodes(llama) as sizes:
@@ -67,7 +63,7 @@ def test_early_findings_arrive_before_the_answer_ends_and_equal_the_final_ones(
 
 def test_cancelling_after_the_first_finding_keeps_what_was_found(tiny_qwen3_llama: llama_cpp.Llama) -> None:
     llama = tiny_qwen3_llama
-    detector = ModelDetector(llama, max_new_tokens=300, decoding="plain", steering=_steered(llama))
+    detector = ModelDetector(llama, max_new_tokens=300, decoding="plain", steering=steered_to(llama, ANSWER))
     cancel = threading.Event()
     received: list[Finding] = []
 
