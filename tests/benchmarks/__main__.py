@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks import model_bench, rules_bench
+from tests.benchmarks import model_bench, rules_bench, trained_bench
 from tests.benchmarks.inputs import check_inputs
 from tests.benchmarks.model_bench import ModelBench, Results
 from tests.benchmarks.standins import SHAPES, standin_model
@@ -41,8 +41,12 @@ TARGETS: dict[str, tuple[str, float]] = {
     "rules_adversarial_ratio": ("<=", 3.0),
     "event_loop_latency_ratio": ("<=", 2.0),
     "peak_rss_over_model_gb": ("<=", 1.0),
+    "pretty_answer_items_ratio": (">=", 1.0),
+    "dense_items_found_ratio": (">=", 1.0),
+    "dense_failures": ("<=", 0.0),
+    "prompt_token_boundary_mismatches": ("<=", 0.0),
 }
-SECTION_ORDER = ("prefix", "restart", "decode", "threads", "long", "memory", "responsiveness", "rules")
+SECTION_ORDER = ("prefix", "restart", "decode", "threads", "long", "memory", "responsiveness", "rules", "trained")
 QUIET_LOAD = 0.5
 
 
@@ -86,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             "memory": lambda: _memory(model_path, threads, Path(cache), results),
             "responsiveness": lambda: _responsiveness(model_path, threads, arguments.quick, results),
             "rules": lambda: _rules(arguments.quick, results),
+            "trained": lambda: trained_bench.trained(bench),
         }
         for name in SECTION_ORDER:
             if name not in sections:

@@ -25,13 +25,18 @@ class BenchInput:
     text: str
     items: tuple[Item, ...]
 
-    def answer_for(self, text: str) -> str:
-        """The gold answer for ``text`` (the whole input or one chunk of it): the items that occur in it, in order."""
+    def answer_for(self, text: str, *, pretty: bool = False) -> str:
+        """The gold answer for ``text`` (the whole input or one chunk of it): the items that occur in it, in order.
+
+        ``pretty``: as a model that breaks lines writes it (newline after ``[``, two-space indents, newline before
+        ``]``), which the answer grammar must allow as much as the compact form.
+        """
         present = [item for item in self.items if item[0] in text]
         present.sort(key=lambda item: text.find(item[0]))
         return json.dumps(
             [{"original_text": value, "privacy_type": kind, "privacy_level": level} for value, kind, level in present],
             ensure_ascii=False,
+            indent=2 if pretty else None,
         )
 
     @property
@@ -331,6 +336,41 @@ def make_document(language: str, shift: int = 0) -> BenchInput:
 
 DOCUMENT_EN = make_document("en")
 DOCUMENT_ZH = make_document("zh")
+
+
+def make_contact_list(language: str, rows: int = 30) -> BenchInput:
+    """A pasted contact list (CSV): every row a name, an e-mail or ID number, a phone number and an address — the
+    densest text there is, about three answer tokens for each token of input."""
+    value = _en_value if language == "en" else _zh_value
+    second = "Email" if language == "en" else "ID Number"
+    header = "name,email,phone,address" if language == "en" else "姓名,身份证号,电话,地址"
+    lines, items = [header], []
+    for index in range(rows):
+        row = [(value(kind, index), kind) for kind in ("Real Name", second, "Phone Number", "Detailed Address")]
+        lines.append(",".join(f'"{text}"' if "," in text else text for text, _kind in row))
+        items.extend((text, kind, _LEVELS.get(kind, "PL2")) for text, kind in row)
+    return BenchInput("contacts", language, "\n".join(lines), tuple(items))
+
+
+def make_log(language: str, lines: int = 200) -> BenchInput:
+    """A delivery service's log: 200 lines, each with a street address (long answers for long input)."""
+    value = _en_value if language == "en" else _zh_value
+    rows, items = [], []
+    for index in range(lines):
+        address = value("Detailed Address", index)
+        stamp = f"2026-11-{index % 28 + 1:02d} {8 + index % 10:02d}:{index % 60:02d}:{(7 * index) % 60:02d}"
+        if language == "en":
+            rows.append(f"{stamp} INFO dispatch order #{48000 + index} delivered to {address} (route {index % 17})")
+        else:
+            rows.append(f"{stamp} INFO 派送 订单 #{48000 + index} 已送达 {address}（线路 {index % 17}）")
+        items.append((address, "Detailed Address", "PL2"))
+    return BenchInput("log", language, "\n".join(rows), tuple(items))
+
+
+DENSE_INPUTS: dict[tuple[str, str], BenchInput] = {
+    (bench_input.name, bench_input.language): bench_input
+    for bench_input in (make_contact_list("en"), make_contact_list("zh"), make_log("en"), make_log("zh"))
+}
 
 INPUTS: dict[tuple[str, str], BenchInput] = {
     (bench_input.name, bench_input.language): bench_input

@@ -36,11 +36,13 @@ DECODE_REPEATS = 3
 
 
 class GoldSteering:
-    """Steers the stand-in to the gold answer of whichever benchmark input (or chunk of one) it is reading."""
+    """Steers the stand-in to the gold answer of whichever benchmark input (or chunk of one) it is reading; with
+    ``pretty``, written with line breaks and indents (`BenchInput.answer_for`)."""
 
-    def __init__(self, llama: llama_cpp.Llama, inputs: Sequence[BenchInput]) -> None:
+    def __init__(self, llama: llama_cpp.Llama, inputs: Sequence[BenchInput], *, pretty: bool = False) -> None:
         self._llama = llama
         self._inputs = list(inputs)
+        self._pretty = pretty
         self._answers: dict[str, FixedAnswer | None] = {}
 
     def __call__(self, answer: Sequence[int], source_text: str) -> int | None:
@@ -57,7 +59,7 @@ class GoldSteering:
     def _gold(self, source_text: str) -> FixedAnswer | None:
         for bench_input in self._inputs:
             if source_text in bench_input.text:
-                answer = bench_input.answer_for(source_text)
+                answer = bench_input.answer_for(source_text, pretty=self._pretty)
                 tokens = self._llama.tokenize(answer.encode(), add_bos=False, special=False)
                 return FixedAnswer(tokens, self._llama.token_eos())
         return None
