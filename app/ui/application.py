@@ -17,7 +17,7 @@ from app.ui import clipboard
 from app.ui.controller import AppController
 from app.ui.icons import app_icon
 from app.ui.ipc import InstanceServer
-from app.ui.prompt_status import describe_prompt
+from app.ui.prompt_status import prompt_tooltip_line
 from app.ui.summaries import mask_summary, unmask_summary
 from app.ui.toast import ProgressToast, RestoreOfferToast, Toast
 from app.ui.tray import Tray, TrayState
@@ -255,7 +255,7 @@ class CloakroomApp(QObject):
             hotkeys=dict(self.settings.hotkeys),
             busy=self.worker.busy,
             masking=self.controller.masking,
-            prompt=describe_prompt(self.settings) if self.worker.has_model else "",
+            prompt=prompt_tooltip_line(self.settings) if self.worker.has_model else "",
         )
 
     def _model_factory(self) -> ModelFactory | None:

@@ -15,16 +15,21 @@ translate = QCoreApplication.translate  # by this name, Qt's lupdate finds the s
 
 
 def describe_prompt(settings: Settings) -> str:
-    """Which prompt the model is asked with, in a line for the tray's tooltip and Settings; the fallback says what it
-    costs (the model was trained on the official prompt)."""
+    """Which prompt the model is asked with, for Settings → Model; the fallback says what it costs (the model was
+    trained on the official prompt) and how to get that."""
     choice = resolve_profile_name(settings.prompt_profile)
     if choice.is_fallback:
-        return translate("PromptStatus", "Prompt: Cloakroom's own. The official prompt is not installed, so the model "
-                                         "may find less than it can (Settings → Model).")
+        return translate("PromptStatus", "Cloakroom's own: the official prompt is not installed, so the model may find "
+                                         "less than it can. “Set up a model…” fetches it.")
     texts = {
-        OFFICIAL: translate("PromptStatus", "Prompt: the official MemPrivacy prompt."),
-        OFFICIAL_EVAL: translate("PromptStatus", "Prompt: the official MemPrivacy prompt, evaluation form."),
-        CLOAKROOM: translate("PromptStatus", "Prompt: Cloakroom's own (chosen in Settings)."),
-        CARD: translate("PromptStatus", "Prompt: the model card's short form (chosen in Settings)."),
+        OFFICIAL: translate("PromptStatus", "the official MemPrivacy prompt"),
+        OFFICIAL_EVAL: translate("PromptStatus", "the official MemPrivacy prompt, evaluation form"),
+        CLOAKROOM: translate("PromptStatus", "Cloakroom's own (your choice)"),
+        CARD: translate("PromptStatus", "the model card's short form (your choice)"),
     }
     return texts.get(choice.used, choice.used)
+
+
+def prompt_tooltip_line(settings: Settings) -> str:
+    """The same, as a line of the tray icon's tooltip."""
+    return translate("PromptStatus", "Prompt: %1").replace("%1", describe_prompt(settings))

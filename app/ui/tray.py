@@ -29,7 +29,7 @@ class TrayState:
     hotkeys: dict[str, str]
     busy: bool
     masking: bool = False  # a clipboard masking runs (the clipboard holds the guard notice): the icon spins
-    prompt: str = ""  # which prompt the model is asked with (`prompt_status.describe_prompt`), for the tooltip
+    prompt: str = ""  # which prompt the model is asked with (`prompt_status.prompt_tooltip_line`), for the tooltip
 
 
 class Tray(QObject):

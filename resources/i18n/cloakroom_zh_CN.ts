@@ -1229,24 +1229,28 @@
 <context>
     <name>PromptStatus</name>
     <message>
-        <source>Prompt: Cloakroom&apos;s own. The official prompt is not installed, so the model may find less than it can (Settings → Model).</source>
-        <translation>提示词：Cloakroom 自带的。官方提示词尚未安装，模型可能找不全（设置 → 模型）。</translation>
+        <source>Cloakroom&apos;s own: the official prompt is not installed, so the model may find less than it can. “Set up a model…” fetches it.</source>
+        <translation>Cloakroom 自带的：官方提示词尚未安装，模型可能找不全。“设置模型…”可以获取它。</translation>
     </message>
     <message>
-        <source>Prompt: the official MemPrivacy prompt.</source>
-        <translation>提示词：MemPrivacy 官方提示词。</translation>
+        <source>the official MemPrivacy prompt</source>
+        <translation>MemPrivacy 官方提示词</translation>
     </message>
     <message>
-        <source>Prompt: the official MemPrivacy prompt, evaluation form.</source>
-        <translation>提示词：MemPrivacy 官方提示词（评测版）。</translation>
+        <source>the official MemPrivacy prompt, evaluation form</source>
+        <translation>MemPrivacy 官方提示词（评测版）</translation>
     </message>
     <message>
-        <source>Prompt: Cloakroom&apos;s own (chosen in Settings).</source>
-        <translation>提示词：Cloakroom 自带的（在设置中选择）。</translation>
+        <source>Cloakroom&apos;s own (your choice)</source>
+        <translation>Cloakroom 自带的（您的选择）</translation>
     </message>
     <message>
-        <source>Prompt: the model card&apos;s short form (chosen in Settings).</source>
-        <translation>提示词：模型卡片上的简短格式（在设置中选择）。</translation>
+        <source>the model card&apos;s short form (your choice)</source>
+        <translation>模型卡片上的简短格式（您的选择）</translation>
+    </message>
+    <message>
+        <source>Prompt: %1</source>
+        <translation>提示词：%1</translation>
     </message>
 </context>
 <context>
