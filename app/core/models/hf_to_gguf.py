@@ -466,6 +466,7 @@ def convert_checkpoint_to_gguf(
     expected = sum(entry.nbytes for entry in plan)
     if output.exists():
         raise ConversionError(f"{output} already exists; move or delete it first.")
+    output.parent.mkdir(parents=True, exist_ok=True)
     if check_disk:
         ensure_free_space(output.parent, expected, what="the converted model")
     source_bytes = sum(entry.source.nbytes for entry in plan)
