@@ -1,6 +1,6 @@
 """`cloakroom model ...`: get the detector model onto this machine, check it, choose it, try it.
 
-    cloakroom model list | info [PATH] | use PATH | download REPO FILE | convert [--size 4b|1.7b] [--quant Q4_K_M]
+    cloakroom model list | info [PATH] | use PATH | download REPO FILE | convert [--size 4b|1.7b|--from DIR] [--quant Q]
                     | fetch-prompt | test [PATH] | hardware
 
 Results go to stdout; progress, warnings and the licence notice to stderr. Errors are one line (``CloakroomError``).
@@ -10,13 +10,14 @@ Ctrl-C cancels cleanly: nothing half-written is left under a model's name, and a
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app.core.errors import Cancelled, ConfigError
 from app.core.models import progress as stages
@@ -33,6 +34,9 @@ from app.core.models.library import (
     validate_model_file,
 )
 from app.core.models.quantize import QUANTIZATIONS
+
+if TYPE_CHECKING:
+    from app.core.models.convert import Converter
 
 STAGE_LABELS = {
     stages.CHECK: "Checking",
@@ -255,9 +259,12 @@ def _convert(args: argparse.Namespace) -> int:
         removed = convert.remove_conversion_cache()
         print("Removed the downloaded weights and intermediates." if removed else "There was nothing to remove.")
         return 0
+    converter = convert.install_converter_from_sdist(Path(args.sdist).expanduser()) if args.sdist else None
+    if args.source:
+        return _convert_local(Path(args.source).expanduser(), args, converter)
     model = load_catalog().find(args.size)
     _print_licence(model.licence, model.name)
-    converter = convert.install_converter_from_sdist(Path(args.sdist).expanduser()) if args.sdist else None
+    ask_about_download = not args.keep_download and not args.delete_download and sys.stdin.isatty()
     with _cancellable("Conversion interrupted; unfinished files were deleted (downloaded weights are kept).") as (
         bar,
         cancel,
@@ -267,13 +274,46 @@ def _convert(args: argparse.Namespace) -> int:
             args.quant,
             revision=args.revision,
             converter=converter,
+            use_llama_cpp_converter=args.llama_cpp_converter,
             n_threads=args.threads or 0,
-            keep_download=args.keep_download,
+            keep_download=args.keep_download or ask_about_download,
             progress=bar,
             cancel=cancel,
         )
     print(f"Converted {model.repo} to {result.path} ({format_bytes(result.check.info.file_size)}).")
+    if ask_about_download:
+        _offer_to_delete_download(convert.conversion_work_dir(model, args.revision))
     return _maybe_register(result.path, args.use)
+
+
+def _convert_local(checkpoint: Path, args: argparse.Namespace, converter: Converter | None) -> int:
+    """``--from FOLDER``: a checkpoint already on this machine; nothing is downloaded or deleted."""
+    from app.core.models import convert
+
+    with _cancellable("Conversion interrupted; unfinished files were deleted.") as (bar, cancel):
+        result = convert.convert_local_checkpoint(
+            checkpoint,
+            args.quant or "Q4_K_M",
+            converter=converter,
+            n_threads=args.threads or 0,
+            progress=bar,
+            cancel=cancel,
+        )
+    print(f"Converted {checkpoint} to {result.path} ({format_bytes(result.check.info.file_size)}).")
+    return _maybe_register(result.path, args.use)
+
+
+def _offer_to_delete_download(work: Path) -> None:
+    """The BF16 download is as large as the model twice over; it is only needed to convert again."""
+    size = sum(path.stat().st_size for path in work.rglob("*") if path.is_file()) if work.exists() else 0
+    if not size:
+        return
+    answer = input(f"Delete the downloaded weights ({format_bytes(size)}, only needed to convert again)? [Y/n] ")
+    if answer.strip().lower() in ("", "y", "yes"):
+        shutil.rmtree(work, ignore_errors=True)
+        print("Deleted the downloaded weights.")
+    else:
+        print(f"Kept them in {work} (`cloakroom model convert --clean` deletes them later).")
 
 
 def _fetch_prompt(args: argparse.Namespace) -> int:
@@ -412,9 +452,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="quantization (default: the catalog's recommendation, Q4_K_M)",
     )
     convert.add_argument("--revision", default="main", help="branch, tag or commit of the weights (default: main)")
+    convert.add_argument(
+        "--from",
+        dest="source",
+        metavar="FOLDER",
+        help="convert a Hugging Face checkpoint folder already on this machine instead of downloading",
+    )
+    convert.add_argument(
+        "--llama-cpp-converter",
+        action="store_true",
+        help="use llama.cpp's convert_hf_to_gguf.py (needs cloakroom[convert]: torch) instead of Cloakroom's own",
+    )
     convert.add_argument("--sdist", metavar="FILE", help="a llama-cpp-python source archive to take the converter from")
     convert.add_argument("--threads", type=int, default=0, help="threads for converting and quantizing (default: all)")
     convert.add_argument("--keep-download", action="store_true", help="keep the downloaded weights afterwards")
+    convert.add_argument(
+        "--delete-download", action="store_true", help="delete the downloaded weights afterwards without asking"
+    )
     convert.add_argument("--use", action="store_true", help="register the result")
     convert.add_argument("--clean", action="store_true", help="only delete weights kept from an unfinished conversion")
 

@@ -39,6 +39,23 @@ def test_convert_clean_with_nothing_to_clean(capsys: pytest.CaptureFixture[str])
     assert "nothing to remove" in capsys.readouterr().out
 
 
+@pytest.mark.slow
+def test_convert_from_a_local_checkpoint_registers_the_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.core.models.library import registered_model
+    from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
+
+    checkpoint = write_tiny_qwen3_checkpoint(tmp_path / "MemPrivacy-tiny")
+    code = main(["model", "convert", "--from", str(checkpoint), "--quant", "q8_0", "--threads", "1", "--use"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "Converting to GGUF: 100%" in captured.err and "Quantizing" in captured.err
+    registered = registered_model()
+    assert registered is not None and registered.name == "MemPrivacy-tiny-Q8_0.gguf"
+    assert f"Cloakroom now uses {registered}" in captured.out
+
+
 def test_unknown_size_and_quantization_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["model", "convert", "--size", "70b"]) == 1
     assert "choose one of: 4b, 1.7b" in capsys.readouterr().err

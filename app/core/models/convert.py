@@ -41,7 +41,7 @@ from app.core.models.catalog import CatalogModel
 from app.core.models.download import HubClient, download_snapshot, ensure_free_space
 from app.core.models.errors import ConversionError, MissingConversionTools
 from app.core.models.gguf_info import inspect_gguf
-from app.core.models.hf_to_gguf import convert_checkpoint_to_gguf
+from app.core.models.hf_to_gguf import convert_checkpoint_to_gguf, converted_size
 from app.core.models.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
 from app.core.models.progress import (
     CHECK,
@@ -101,14 +101,15 @@ def require_packages() -> None:
     if getattr(sys, "frozen", False):
         # The bundle's executable is Cloakroom itself, not a Python that can run pip or llama.cpp's converter.
         raise MissingConversionTools(
-            "Converting needs a Python installation of Cloakroom (pip install 'cloakroom[convert]'); the packaged app "
-            "cannot convert. Convert there once, then choose the resulting GGUF file here."
+            "llama.cpp's converter needs a Python installation of Cloakroom (pip install 'cloakroom[convert]'); the "
+            "packaged app converts with its own converter instead (leave out --llama-cpp-converter)."
         )
     missing = missing_packages()
     if missing:
         raise MissingConversionTools(
-            f"Converting needs {', '.join(missing)}, which are not installed. Install the optional extra: "
-            "pip install 'cloakroom[convert]' (about 1 GB, CPU-only torch is enough)."
+            f"llama.cpp's converter needs {', '.join(missing)}, which are not installed. Install the optional extra: "
+            "pip install 'cloakroom[convert]' (about 1 GB, CPU-only torch is enough), or use Cloakroom's own "
+            "converter, which needs none of them."
         )
 
 
@@ -375,6 +376,42 @@ def convert_official_model(
         shutil.rmtree(work, ignore_errors=True)
     report(progress, CLEANUP, 1, 1)
     return result
+
+
+def convert_local_checkpoint(
+    checkpoint: Path,
+    quantization: str,
+    *,
+    folder: Path | None = None,
+    converter: Converter | None = None,
+    n_threads: int = 0,
+    check_disk: bool = True,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> ConversionResult:
+    """Convert a checkpoint folder that is already on this machine (downloaded by hand, or copied from elsewhere).
+
+    The result is ``FOLDERNAME-QUANT.gguf`` in the models folder; the checkpoint itself is left as it is.
+    """
+    kind = parse_quantization(quantization)
+    target = (folder or models_folder()) / f"{checkpoint.resolve().name}-{kind.name}.gguf"
+    report(progress, CHECK, 0, 1)
+    if target.exists():
+        raise ConversionError(f"{target} already exists; register it with `cloakroom model use`, or delete it first.")
+    if converter is not None:
+        require_packages()
+    intermediate = converted_size(checkpoint)
+    scratch_parent = app_paths().cache
+    scratch_parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if check_disk:
+        ensure_free_space(scratch_parent, 0 if kind.name in UNQUANTIZED else intermediate, what="the intermediate GGUF")
+        ensure_free_space(target.parent, estimated_size(intermediate // 2, kind), what="the converted model")
+    report(progress, CHECK, 1, 1)
+    with tempfile.TemporaryDirectory(prefix="conversion-", dir=scratch_parent) as work:
+        return _convert_quantize_verify(
+            checkpoint, Path(work), target, kind.name, converter, n_threads, progress, cancel
+        )
 
 
 def _convert(
