@@ -36,7 +36,10 @@ from app.core.models.library import (
 from app.core.models.quantize import QUANTIZATIONS
 
 if TYPE_CHECKING:
+    from app.core.models.catalog import Catalog
     from app.core.models.convert import Converter
+    from app.core.models.hardware import HardwareInfo
+    from app.core.models.speed import SpeedOption
 
 STAGE_LABELS = {
     stages.CHECK: "Checking",
@@ -47,6 +50,7 @@ STAGE_LABELS = {
     stages.QUANTIZE: "Quantizing",
     stages.LOAD: "Checking that llama.cpp loads it",
     stages.CLEANUP: "Deleting intermediate files",
+    stages.MEASURE: "Measuring stand-ins",
 }
 BYTE_STAGES = {stages.DOWNLOAD, stages.VERIFY, stages.CONVERT, stages.QUANTIZE}
 TEST_PROMPT = "Reply with one word: ready."
@@ -395,14 +399,72 @@ def _hardware(args: argparse.Namespace) -> int:
     print(
         f"GPU offload:    {'supported by this llama.cpp build' if info.gpu_offload_supported else 'not in this build'}"
     )
-    advice = recommend(info, load_catalog())
-    print(
-        f"Recommended:    {advice.model.size} ({advice.model.repo}) at {advice.quantization}, "
-        f"{'on the GPU' if advice.use_gpu else 'on the CPU'} — {advice.reason}"
-    )
-    for warning in advice.warnings:
-        _say(f"warning: {warning}")
+    if args.no_measure:
+        advice = recommend(info, load_catalog())
+        print(
+            f"Recommended:    {advice.model.size} ({advice.model.repo}) at {advice.quantization}, "
+            f"{'on the GPU' if advice.use_gpu else 'on the CPU'} — {advice.reason} (from memory alone, not measured)"
+        )
+        for warning in advice.warnings:
+            _say(f"warning: {warning}")
+        return 0
+    return _measured_recommendation(info, args)
+
+
+def _measured_recommendation(info: HardwareInfo, args: argparse.Namespace) -> int:
+    """Measure stand-ins (and the registered model), print the speed table and the choice it leads to."""
+    from app.core.models import speed
+
+    catalog = load_catalog()
+    use_gpu = info.gpu_offload_supported and bool(info.gpus) and not args.cpu
+    threads = args.threads or info.free_physical_cores
+    _say(f"Measuring on this machine ({threads} threads, {'GPU' if use_gpu else 'CPU'}): stand-ins of each size…")
+    quantizations = [args.quant] if args.quant else speed.MEASURED_QUANTIZATIONS
+    with _cancellable("Measurement interrupted.") as (bar, cancel):
+        options = speed.measure_options(
+            catalog, info, n_threads=threads, use_gpu=use_gpu, quantizations=quantizations, progress=bar, cancel=cancel
+        )
+    own = registered_model()
+    if own is not None and own.is_file():
+        options.append(_measure_own(own, catalog, threads, use_gpu))
+    print(_speed_table(options))
+    advice = speed.recommend_from_speed(options, catalog)
+    if advice is not None:
+        option = advice.option
+        print(
+            f"Recommended:    {option.model.size} ({option.model.repo}) at {option.quantization}, "
+            f"{'on the GPU' if use_gpu else 'on the CPU'} — {advice.reason}"
+        )
+        for warning in advice.warnings:
+            _say(f"warning: {warning}")
     return 0
+
+
+def _measure_own(path: Path, catalog: Catalog, threads: int, use_gpu: bool) -> SpeedOption:
+    from app.core.models import speed
+
+    info = inspect_gguf(path)
+    model = min(catalog.models, key=lambda entry: abs(entry.parameters - info.parameter_count))
+    return speed.measure_own_model(path, model, info.quantization, n_threads=threads, use_gpu=use_gpu)
+
+
+def _speed_table(options: list[SpeedOption]) -> str:
+    """One row per option: what it needs and how long a short chat message and a 2 KB e-mail take."""
+    header = (
+        f"{'model':<8}{'quant':<8}{'memory':>10}{'prompt tok/s':>14}{'steps/s':>9}{'chat msg':>10}{'2 KB mail':>11}"
+    )
+    lines = ["", header]
+    for option in options:
+        note = "  (your model, measured)" if option.measured_directly else "" if option.fits else "  (does not fit)"
+        lines.append(
+            f"{option.model.size.upper():<8}{option.quantization:<8}{format_bytes(option.memory_bytes):>10}"
+            f"{option.speed.prompt_tokens_per_s:>14.1f}{option.speed.steps_per_s:>9.1f}"
+            f"{f'~{option.short_seconds:.1f} s':>10}{f'~{option.email_seconds:.1f} s':>11}{note}"
+        )
+    lines.append(
+        "Estimates from stand-ins of each size; the model status shows the real figure after the first detections."
+    )
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -483,4 +545,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     test.add_argument("--ctx", type=int, help="context length (default: the setting, at most 2048 here)")
     test.add_argument("--max-tokens", type=int, default=16, help="answer length (default 16)")
 
-    _add(commands, "hardware", "show memory, cores and GPUs, and the model this machine suits", _hardware)
+    hardware = _add(
+        commands,
+        "hardware",
+        "show memory, cores and GPUs, measure speed, and recommend a model for this machine",
+        _hardware,
+    )
+    hardware.add_argument("--no-measure", action="store_true", help="recommend from memory alone, without measuring")
+    hardware.add_argument("--threads", type=int, default=0, help="threads to measure with (default: free cores)")
+    hardware.add_argument("--cpu", action="store_true", help="measure on the CPU even where a GPU is usable")
+    hardware.add_argument("--quant", type=str.upper, choices=list(QUANTIZATIONS), help="measure only this quantization")

@@ -28,10 +28,24 @@ def test_model_test_of_a_damaged_file_is_one_line(tmp_path: Path, capsys: pytest
     assert err == "cloakroom: cut.gguf holds no weights (it is a vocabulary-only GGUF).\n"
 
 
-def test_model_hardware_recommends(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["model", "hardware"]) == 0
+def test_model_hardware_recommends_from_memory_without_measuring(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["model", "hardware", "--no-measure"]) == 0
     out = capsys.readouterr().out
     assert "CPU cores:" in out and "Recommended:" in out and "IAAR-Shanghai/MemPrivacy-" in out
+    assert "not measured" in out
+
+
+@pytest.mark.slow
+def test_model_hardware_measures_each_size_and_prints_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["model", "hardware", "--quant", "Q4_K_M", "--threads", "1", "--cpu"]) == 0
+    captured = capsys.readouterr()
+    rows = [line.split() for line in captured.out.splitlines() if line.startswith(("4B ", "1.7B "))]
+    assert [row[:2] for row in rows] == [["4B", "Q4_K_M"], ["1.7B", "Q4_K_M"]]
+    for row in rows:
+        prompt_speed, steps_speed = float(row[4]), float(row[5])
+        assert prompt_speed > 0 and steps_speed > 0
+        assert row[6].startswith("~") and row[8].startswith("~")
+    assert "Recommended:    " in captured.out and "Measuring stand-ins: 100%" in captured.err
 
 
 def test_convert_clean_with_nothing_to_clean(capsys: pytest.CaptureFixture[str]) -> None:
