@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from app.core.findings import Finding
 from app.core.models import convert as conversion
-from app.core.models import official_prompt
+from app.core.models import official_prompt, speed
 from app.core.models import progress as stages
 from app.core.models.catalog import CatalogModel, load_catalog
 from app.core.models.download import discard_partial, download_gguf, free_bytes, partial_path
@@ -380,6 +380,17 @@ class LicencePage(_Page):
         hardware_layout.addWidget(self.recommendation_label)
         hardware_layout.addWidget(self._size_table(catalog.models))
         hardware_layout.addWidget(self.warnings)
+        self.measure_button = QPushButton(self.tr("&Measure the speed on this computer"))
+        self.measure_button.setToolTip(self.tr(
+            "Runs stand-ins of each model size for about half a minute and recommends from the seconds they take, "
+            "not from memory alone."))
+        self.measure_button.clicked.connect(self.measure_speed)
+        self.speed_label = paragraph("", rich=True)
+        measure_row = QHBoxLayout()
+        measure_row.addWidget(self.measure_button)
+        measure_row.addStretch(1)
+        hardware_layout.addLayout(measure_row)
+        hardware_layout.addWidget(self.speed_label)
         self.body.addWidget(self.hardware_box)
         self.body.addStretch(1)
 
@@ -420,6 +431,77 @@ class LicencePage(_Page):
                  reason=core_text(advice.reason)))
         if advice.warnings:
             self.warnings.show_message("warning", " ".join(core_text(warning) for warning in advice.warnings))
+
+    def measure_speed(self) -> None:
+        """Measure stand-ins in the background; the table and the recommendation replace the memory-only guess."""
+        assistant = self.assistant()
+        if assistant.hardware is None:
+            return
+        hardware = assistant.hardware
+        use_gpu = hardware.gpu_offload_supported and bool(hardware.gpus)
+        threads = assistant.settings.n_threads or hardware.free_physical_cores
+        job = BackgroundJob(lambda progress, cancel: speed.measure_options(
+            load_catalog(), hardware, n_threads=threads, use_gpu=use_gpu, quantizations=speed.MEASURED_QUANTIZATIONS,
+            progress=progress, cancel=cancel))
+        job.progress.connect(self._on_measure_progress)
+        job.finished.connect(lambda options: self.show_speed(options, use_gpu))
+        job.failed.connect(self._on_measure_failed)
+        self.measure_button.setEnabled(False)
+        self.measure_button.setText(self.tr("Measuring…"))
+        assistant.track(job)
+        job.start()
+
+    def _on_measure_progress(self, _stage: str, done: int, total: int) -> None:
+        self.measure_button.setText(self.tr("Measuring… {done} of {total}").format(done=done, total=total))
+
+    def _on_measure_failed(self, message: str) -> None:
+        self.measure_button.setEnabled(True)
+        self.measure_button.setText(self.tr("&Measure the speed on this computer"))
+        self.speed_label.setText(_escape(self.tr("The measurement failed: {reason}").format(reason=core_text(message))))
+
+    def show_speed(self, options: list[speed.SpeedOption], use_gpu: bool) -> None:
+        """The table, and the measured recommendation in place of the one from memory alone."""
+        self.measure_button.setEnabled(True)
+        self.measure_button.setText(self.tr("&Measure again"))
+        self.speed_label.setText(speed_table_html(options))
+        advice = speed.recommend_from_speed(options, load_catalog())
+        if advice is None:
+            return
+        option = advice.option
+        self.assistant().recommendation = Recommendation(
+            option.model, option.quantization, use_gpu, advice.reason, advice.warnings)
+        self.recommendation_label.setText(self.tr(
+            "Recommended from the measurement: <b>{model} at {quant}</b>, about {seconds:.0f} s for a short chat "
+            "message. <i>Why: the most accurate option that fits in memory and stays within {target:.0f} s.</i>"
+        ).format(model=option.model.name, quant=option.quantization, seconds=option.short_seconds,
+                 target=speed.TARGET_SECONDS))
+        if advice.warnings:
+            self.recommendation_label.setText(self.tr(
+                "Recommended from the measurement: <b>{model} at {quant}</b>, the fastest here."
+            ).format(model=option.model.name, quant=option.quantization))
+            self.warnings.show_message("warning", self.tr(
+                "No option masks a short chat message within {target:.0f} s on this computer; the fastest takes about "
+                "{seconds:.0f} s. The rules still mask at once; the model adds its findings when it is done."
+            ).format(target=speed.TARGET_SECONDS, seconds=option.short_seconds))
+        else:
+            self.warnings.clear_message()
+
+
+def speed_table_html(options: list[speed.SpeedOption]) -> str:
+    """Seconds for a short chat message and a 2 KB e-mail, per size and quantization; options that do not fit greyed."""
+    header = "".join(f"<th align='left'>{_escape(title)}&nbsp;&nbsp;</th>" for title in (
+        translate("SetupWizard", "Model"), translate("SetupWizard", "Quantization"),
+        translate("SetupWizard", "Short chat message"), translate("SetupWizard", "2 KB e-mail")))
+    rows = []
+    for option in options:
+        cells = [option.model.name, option.quantization,
+                 translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.short_seconds),
+                 translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.email_seconds)]
+        if not option.fits:
+            cells[-1] += " · " + translate("SetupWizard", "does not fit in memory")
+        style = "" if option.fits else " style='color: gray'"
+        rows.append(f"<tr{style}>" + "".join(f"<td>{_escape(cell)}&nbsp;&nbsp;</td>" for cell in cells) + "</tr>")
+    return f"<table cellspacing='2'><tr>{header}</tr>{''.join(rows)}</table>"
 
 
 def describe_hardware(hardware: HardwareInfo) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -344,6 +345,38 @@ def test_convert_is_offered_without_torch_or_llama_cpps_converter(
 
 
 # --- the official prompt -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_measuring_speed_shows_seconds_per_size_and_the_convert_page_follows_its_advice(
+    qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real stand-ins, one quantization to keep it short; the recommendation from memory is replaced by the measured
+    one, and the conversion page preselects it."""
+    from app.core.models import speed
+
+    monkeypatch.setattr(speed, "MEASURED_QUANTIZATIONS", ("Q4_K_M",))
+    wizard = open_wizard(qtbot, dataclasses.replace(settings, n_threads=1))
+    wizard.next()
+    page = wizard.licence_page
+    qtbot.waitUntil(lambda: wizard.hardware is not None, timeout=WAIT_MS)
+    page.measure_button.click()
+    assert not page.measure_button.isEnabled()
+    qtbot.waitUntil(page.measure_button.isEnabled, timeout=WAIT_MS * 3)
+    table = page.speed_label.text()
+    assert table.count("<tr") == 3 and "Q4_K_M" in table and "MemPrivacy 1.7B (RL)" in table
+    assert "Short chat message" in table and "2 KB e-mail" in table
+    advice = wizard.recommendation
+    assert advice is not None and advice.quantization == "Q4_K_M"
+    assert page.recommendation_label.text().startswith("Recommended from the measurement: <b>MemPrivacy")
+    wizard.next()
+    wizard.source_page.buttons[Source.CONVERT].setChecked(True)
+    wizard.next()
+    assert wizard.convert_page.size_buttons[advice.model.size].isChecked()
+    if os.environ.get("CLOAKROOM_SCREENSHOTS"):
+        wizard.back()
+        wizard.back()
+        page.grab().save(os.path.join(os.environ["CLOAKROOM_SCREENSHOTS"], "wizard-speed.png"))
 
 
 def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
