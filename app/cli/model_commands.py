@@ -424,6 +424,7 @@ def _measured_recommendation(info: HardwareInfo, args: argparse.Namespace) -> in
         options = speed.measure_options(
             catalog, info, n_threads=threads, use_gpu=use_gpu, quantizations=quantizations, progress=bar, cancel=cancel
         )
+    speed.save_estimates(options)
     own = registered_model()
     if own is not None and own.is_file():
         options.append(_measure_own(own, catalog, threads, use_gpu))

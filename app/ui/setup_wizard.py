@@ -464,6 +464,7 @@ class LicencePage(_Page):
         self.measure_button.setEnabled(True)
         self.measure_button.setText(self.tr("&Measure again"))
         self.speed_label.setText(speed_table_html(options))
+        speed.save_estimates(options)
         advice = speed.recommend_from_speed(options, load_catalog())
         if advice is None:
             return

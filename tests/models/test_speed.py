@@ -7,6 +7,7 @@ on the machine, so the tests check their shape and consistency, never a number o
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,18 @@ def test_stand_ins_of_each_size_give_an_option_each_and_the_larger_is_slower(tmp
     assert events[-1] == ("measure", 2, 2)
     large, small = options
     assert large.speed.prompt_tokens_per_s < small.speed.prompt_tokens_per_s
+
+
+def test_saved_estimates_are_found_by_size_and_quantization_only() -> None:
+    catalog = load_catalog()
+    options = [option(catalog, "4b", "Q4_K_M", 6.0), option(catalog, "1.7b", "Q4_K_M", 2.0)]
+    path = speed.save_estimates(options)
+    saved = json.loads(path.read_text())["estimates"]
+    assert {key for entry in saved for key in entry} == {"parameters", "quantization", "short_seconds", "email_seconds"}
+    found = speed.estimate_for(4_000_000_000, "q4_k_m")
+    assert found is not None and found.short_seconds == pytest.approx(6.0, abs=0.01)
+    assert speed.estimate_for(2_000_000_000, "Q4_K_M").short_seconds == pytest.approx(2.0, abs=0.01)  # type: ignore[union-attr]
+    assert speed.estimate_for(4_000_000_000, "Q8_0") is None
+    assert speed.estimate_for(600_000_000, "Q4_K_M") is None  # a 0.6B model is neither
+    path.write_text("{not json")
+    assert speed.estimate_for(4_000_000_000, "Q4_K_M") is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -424,6 +425,29 @@ def test_model_status_shows_the_file_and_a_test_measures_it(
     qtbot.waitUntil(lambda: not status.test_running, timeout=WAIT_MS)
     assert "3 item(s)" in status.test_result.text()
     assert "weights" in status.memory_label.text() and "measured during the test" in status.memory_label.text()
+    assert status.speed_label.text().startswith("a short chat message took ")  # no estimate saved here
+
+
+def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    from app.core.models import speed
+    from app.core.models.gguf_info import inspect_gguf
+
+    info = inspect_gguf(tiny_qwen3_gguf)
+    model = dataclasses.replace(setup_wizard.load_catalog().find("1.7b"), parameters=info.parameter_count)
+    rate = speed.Speed(prompt_tokens_per_s=70.0, steps_per_s=35.0)  # 80/70 + 60/35: about 3 s for a chat message
+    speed.save_estimates([speed.SpeedOption(model, info.quantization, rate, 0, True)])
+    status = ModelStatus(settings, trial_loader=steered_loader)
+    qtbot.addWidget(status)
+    status.set_model_path(str(tiny_qwen3_gguf))
+    assert status.speed_label.text().startswith("estimated about 3 s for a short chat message, 15 s for a 2 KB")
+    status.test_button.click()
+    qtbot.waitUntil(lambda: not status.test_running, timeout=WAIT_MS)
+    assert re.fullmatch(r"a short chat message took \d+\.\d s in the test; the estimate was about 3 s",
+                        status.speed_label.text())
+    status.set_model_path(str(tiny_qwen3_gguf.with_name("another.gguf")))
+    assert status.speed_label.text() == "—"
 
 
 def test_model_status_shows_the_apps_loaded_model(

@@ -20,6 +20,8 @@ fits in memory and masks a short chat message within `TARGET_SECONDS`.
 
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 import threading
 import time
@@ -35,6 +37,7 @@ from app.core.models.gguf_info import format_bytes
 from app.core.models.hardware import HardwareInfo
 from app.core.models.progress import MEASURE, ProgressCallback, raise_if_cancelled, report
 from app.core.models.quantize import QUANTIZATIONS, estimated_size, quantize_model
+from app.core.paths import app_paths
 
 STAND_IN_LAYERS = 1
 STAND_IN_VOCAB = 257  # 256 byte tokens and an end token
@@ -44,6 +47,7 @@ CONTEXT_TOKENS = 8192  # the context the app runs with; its KV cache counts towa
 MEMORY_OVERHEAD_BYTES = 600 * 1024**2  # llama.cpp's compute buffers and the app itself
 PROMPT_TOKENS = 64
 STEPS = 8
+ESTIMATES_FILE = "speed-estimates.json"
 
 
 @dataclass(frozen=True)
@@ -331,3 +335,44 @@ def recommend_from_speed(options: Sequence[SpeedOption], catalog: Catalog) -> Sp
         f"{fastest.short_seconds:.0f} s. The rules still mask at once; the model adds its findings when it is done."
     )
     return SpeedRecommendation(fastest, "the fastest option on this machine", (warning,))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Remembering the estimates, to check them against the real model later
+
+
+@dataclass(frozen=True)
+class SavedEstimate:
+    """What was estimated for one size and quantization (no text of the person's: only sizes and seconds)."""
+
+    parameters: int
+    quantization: str
+    short_seconds: float
+    email_seconds: float
+
+
+def save_estimates(options: Sequence[SpeedOption], folder: Path | None = None) -> Path:
+    """Keep the measured estimates in the data folder, so the model status can compare them with the real model."""
+    path = (folder or app_paths().data) / ESTIMATES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entries = [
+        {"parameters": option.model.parameters, "quantization": option.quantization,
+         "short_seconds": round(option.short_seconds, 2), "email_seconds": round(option.email_seconds, 2)}
+        for option in options if not option.measured_directly
+    ]  # fmt: skip
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(json.dumps({"schema": 1, "estimates": entries}, indent=2), encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def estimate_for(parameters: int, quantization: str, folder: Path | None = None) -> SavedEstimate | None:
+    """The saved estimate for a model of about ``parameters`` weights at ``quantization``, if one was measured."""
+    path = (folder or app_paths().data) / ESTIMATES_FILE
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["estimates"]
+        saved = [SavedEstimate(**entry) for entry in entries if entry["quantization"] == quantization.upper()]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    close = [entry for entry in saved if abs(entry.parameters - parameters) <= 0.25 * entry.parameters]
+    return min(close, key=lambda entry: abs(entry.parameters - parameters), default=None)
