@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +46,18 @@ def _bf16_bytes(values: np.ndarray) -> bytes:
 
 @dataclass(frozen=True)
 class TensorRecipe:
-    """A tensor to write: ones (norm weights, as trained models roughly have them) or N(0, 0.02²) from its own stream."""
+    """A tensor to write: ones (norm weights, as trained models roughly have them), N(0, 0.02²) from its own stream,
+    or given values."""
 
     shape: tuple[int, ...]
-    stream: int | None  # None: all ones
+    stream: int | None  # None: all ones (unless values are given)
+    values: np.ndarray | None = field(default=None, compare=False)
 
     def blocks(self, seed: int) -> Iterator[np.ndarray]:
         """The values in row blocks of at most ~4M elements, so a 4B-shaped embedding never sits in memory whole."""
+        if self.values is not None:
+            yield self.values.astype(np.float32)
+            return
         if self.stream is None:
             yield np.ones(self.shape, np.float32)
             return
@@ -204,7 +209,9 @@ def qwen3_tensor_recipes(shape: Qwen3Shape) -> list[dict[str, TensorRecipe]]:
     return groups
 
 
-def write_qwen3_checkpoint(folder: Path, shape: Qwen3Shape = TINY_QWEN3, *, seed: int = 0, shards: int = 2) -> Path:
+def write_qwen3_checkpoint(
+    folder: Path, shape: Qwen3Shape = TINY_QWEN3, *, seed: int = 0, shards: int = 2, quiet: bool = False
+) -> Path:
     """Write a random-weight Qwen3 checkpoint as the hub has it: config, BF16 shards with their index, tokenizer files.
 
     Shards are named ``model-0000K-of-0000N.safetensors`` and split between blocks, like the official ones.
@@ -218,6 +225,9 @@ def write_qwen3_checkpoint(folder: Path, shape: Qwen3Shape = TINY_QWEN3, *, seed
     (folder / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False))
     (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, ensure_ascii=False))
     groups = qwen3_tensor_recipes(shape)
+    if quiet:
+        vocab = tokenizer["model"]["vocab"] | {entry["content"]: entry["id"] for entry in tokenizer["added_tokens"]}
+        groups = _quiet(groups, vocab)
     if shards == 1:
         write_safetensors(folder / "model.safetensors", {k: v for group in groups for k, v in group.items()}, seed=seed)
         return folder
@@ -233,9 +243,33 @@ def write_qwen3_checkpoint(folder: Path, shape: Qwen3Shape = TINY_QWEN3, *, seed
     return folder
 
 
-def write_tiny_qwen3_checkpoint(folder: Path, *, seed: int = 0, shards: int = 2) -> Path:
-    """The tiny shape (2 layers, 64 dims): ~20 MB, converts in seconds."""
-    return write_qwen3_checkpoint(folder, TINY_QWEN3, seed=seed, shards=shards)
+def write_tiny_qwen3_checkpoint(folder: Path, *, seed: int = 0, shards: int = 2, quiet: bool = False) -> Path:
+    """The tiny shape (2 layers, 64 dims): ~20 MB, converts in seconds.
+
+    ``quiet``: weights rewritten as in `tests.packaging.quiet_model`, so that the converted model answers ``[]`` at
+    once under the answer grammar (for masking end to end with a model converted from this checkpoint).
+    """
+    return write_qwen3_checkpoint(folder, TINY_QWEN3, seed=seed, shards=shards, quiet=quiet)
+
+
+def _quiet(groups: list[dict[str, TensorRecipe]], vocab: dict[str, int]) -> list[dict[str, TensorRecipe]]:
+    """Zero every block's output projections; point every embedding row one way, the favoured tokens' longer."""
+    from tests.packaging.quiet_model import FAVOURED_TOKENS, ZEROED_TENSOR_SUFFIXES, point_rows_one_way
+
+    quiet = []
+    for group in groups:
+        changed = {}
+        for name, recipe in group.items():
+            if name.endswith(tuple(suffix.replace("attn_output", "o_proj").replace("ffn_down", "down_proj")
+                                   for suffix in ZEROED_TENSOR_SUFFIXES)):  # fmt: skip
+                recipe = replace(recipe, values=np.zeros(recipe.shape, np.float32))
+            elif name == "model.embed_tokens.weight":
+                rows = np.empty(recipe.shape, np.float32)
+                point_rows_one_way(rows, {vocab[text]: scale for text, scale in FAVOURED_TOKENS.items()})
+                recipe = replace(recipe, values=rows)
+            changed[name] = recipe
+        quiet.append(changed)
+    return quiet
 
 
 def main(argv: list[str] | None = None) -> int:
