@@ -20,7 +20,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -480,9 +480,3 @@ def convert_checkpoint_to_gguf(
         partial.unlink(missing_ok=True)
         raise
     return output
-
-
-def iter_plan(folder: Path, output_type: str = "bf16") -> Iterator[PlannedTensor]:
-    """The output tensors in file order (for tools and tests that compare with another converter)."""
-    config = read_json(folder / "config.json")
-    yield from plan_tensors(checkpoint_tensors(folder), int(config["num_hidden_layers"]), output_type)
