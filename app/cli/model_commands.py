@@ -462,9 +462,7 @@ def _speed_table(options: list[SpeedOption]) -> str:
             f"{option.speed.prompt_tokens_per_s:>14.1f}{option.speed.steps_per_s:>9.1f}"
             f"{f'~{option.short_seconds:.1f} s':>10}{f'~{option.email_seconds:.1f} s':>11}{note}"
         )
-    lines.append(
-        "Estimates from stand-ins of each size; the model status shows the real figure after the first detections."
-    )
+    lines.append("Estimates from stand-ins of each size; Settings → Model → Test compares them with your real model.")
     return "\n".join(lines) + "\n"
 
 

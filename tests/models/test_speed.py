@@ -74,7 +74,7 @@ def test_an_option_that_does_not_fit_is_passed_over_and_a_slow_machine_gets_the_
     slow = [option(catalog, "4b", "Q4_K_M", 20.0), option(catalog, "1.7b", "Q4_K_M", 9.0)]
     advice = recommend_from_speed(slow, catalog)
     assert advice is not None and advice.option.model.size == "1.7b"
-    assert "about 9 s" in advice.warnings[0]
+    assert "about 9.0 s" in advice.warnings[0]
     assert recommend_from_speed([], catalog) is None
 
 

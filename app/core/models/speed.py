@@ -332,7 +332,7 @@ def recommend_from_speed(options: Sequence[SpeedOption], catalog: Catalog) -> Sp
     fastest = min(fitting, key=lambda option: option.short_seconds)
     warning = (
         f"No option masks a short chat message within {TARGET_SECONDS:.0f} s here; the fastest takes about "
-        f"{fastest.short_seconds:.0f} s. The rules still mask at once; the model adds its findings when it is done."
+        f"{fastest.short_seconds:.1f} s. The rules still mask at once; the model adds its findings when it is done."
     )
     return SpeedRecommendation(fastest, "the fastest option on this machine", (warning,))
 
