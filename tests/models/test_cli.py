@@ -36,11 +36,17 @@ def test_model_hardware_recommends_from_memory_without_measuring(capsys: pytest.
 
 
 @pytest.mark.slow
-def test_model_hardware_measures_each_size_and_prints_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+def test_model_hardware_measures_each_size_and_the_registered_model(
+    tiny_qwen3_gguf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.core.models.library import register_model
+
+    register_model(tiny_qwen3_gguf, load=False)
     assert main(["model", "hardware", "--quant", "Q4_K_M", "--threads", "1", "--cpu"]) == 0
     captured = capsys.readouterr()
     rows = [line.split() for line in captured.out.splitlines() if line.startswith(("4B ", "1.7B "))]
-    assert [row[:2] for row in rows] == [["4B", "Q4_K_M"], ["1.7B", "Q4_K_M"]]
+    assert [row[:2] for row in rows] == [["4B", "Q4_K_M"], ["1.7B", "Q4_K_M"], ["1.7B", "F16"]]
+    assert captured.out.count("(your model, measured)") == 1
     for row in rows:
         prompt_speed, steps_speed = float(row[4]), float(row[5])
         assert prompt_speed > 0 and steps_speed > 0

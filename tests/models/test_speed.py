@@ -61,6 +61,9 @@ def test_the_most_accurate_option_within_five_seconds_is_recommended() -> None:
     assert advice is not None and (advice.option.model.size, advice.option.quantization) == ("4b", "Q4_K_M")
     assert "most accurate" in advice.reason and "about 4 s" in advice.reason and not advice.warnings
 
+    assert [speed.accuracy_rank(entry, catalog) for entry in options] == sorted(
+        speed.accuracy_rank(entry, catalog) for entry in options
+    )  # listed most accurate first
     fast = [dataclasses.replace(entry, speed=entry.speed.scaled(0.1)) for entry in options]
     best = recommend_from_speed(fast, catalog)
     assert best is not None and (best.option.model.size, best.option.quantization) == ("4b", "Q8_0")

@@ -309,11 +309,11 @@ def measure_own_model(
 # Choosing
 
 
-def accuracy_rank(option: SpeedOption, catalog: Catalog) -> tuple[int, int]:
-    """Lower is more accurate: the larger model first, then the quantization closest to the original."""
+def accuracy_rank(option: SpeedOption, catalog: Catalog) -> tuple[int, float]:
+    """Lower is more accurate: the larger model first, then the quantization with more bits per weight."""
     sizes = sorted(catalog.models, key=lambda model: -model.parameters)
-    order = list(MEASURED_QUANTIZATIONS) + [name for name in QUANTIZATIONS if name not in MEASURED_QUANTIZATIONS]
-    return sizes.index(option.model), order.index(option.quantization) if option.quantization in order else len(order)
+    kind = QUANTIZATIONS.get(option.quantization.upper())
+    return sizes.index(option.model), -(kind.bits_per_weight if kind else 0.0)
 
 
 def recommend_from_speed(options: Sequence[SpeedOption], catalog: Catalog) -> SpeedRecommendation | None:
