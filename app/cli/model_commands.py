@@ -1,6 +1,6 @@
 """`cloakroom model ...`: get the detector model onto this machine, check it, choose it, try it.
 
-    cloakroom model list | info [PATH] | use PATH | download REPO FILE | convert [--size 4b|1.7b] [--quant Q4_K_M]
+    cloakroom model list | info [PATH] | use PATH | download REPO FILE | convert [--size 4b|1.7b|--from DIR] [--quant Q]
                     | fetch-prompt | test [PATH] | hardware
 
 Results go to stdout; progress, warnings and the licence notice to stderr. Errors are one line (``CloakroomError``).
@@ -10,13 +10,14 @@ Ctrl-C cancels cleanly: nothing half-written is left under a model's name, and a
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app.core.errors import Cancelled, ConfigError
 from app.core.models import progress as stages
@@ -35,6 +36,12 @@ from app.core.models.library import (
 from app.core.models.quantize import QUANTIZATIONS
 from app.core.settings import Settings
 
+if TYPE_CHECKING:
+    from app.core.models.catalog import Catalog
+    from app.core.models.convert import Converter
+    from app.core.models.hardware import HardwareInfo
+    from app.core.models.speed import SpeedOption
+
 STAGE_LABELS = {
     stages.CHECK: "Checking",
     stages.DOWNLOAD: "Downloading",
@@ -44,6 +51,7 @@ STAGE_LABELS = {
     stages.QUANTIZE: "Quantizing",
     stages.LOAD: "Checking that llama.cpp loads it",
     stages.CLEANUP: "Deleting intermediate files",
+    stages.MEASURE: "Measuring stand-ins",
 }
 BYTE_STAGES = {stages.DOWNLOAD, stages.VERIFY, stages.CONVERT, stages.QUANTIZE}
 TEST_PROMPT = "Reply with one word: ready."
@@ -299,9 +307,12 @@ def _convert(args: argparse.Namespace) -> int:
         removed = convert.remove_conversion_cache()
         print("Removed the downloaded weights and intermediates." if removed else "There was nothing to remove.")
         return 0
+    converter = convert.install_converter_from_sdist(Path(args.sdist).expanduser()) if args.sdist else None
+    if args.source:
+        return _convert_local(Path(args.source).expanduser(), args, converter)
     model = load_catalog().find(args.size)
     _print_licence(model.licence, model.name)
-    converter = convert.install_converter_from_sdist(Path(args.sdist).expanduser()) if args.sdist else None
+    ask_about_download = not args.keep_download and not args.delete_download and sys.stdin.isatty()
     with _cancellable("Conversion interrupted; unfinished files were deleted (downloaded weights are kept).") as (
         bar,
         cancel,
@@ -311,13 +322,46 @@ def _convert(args: argparse.Namespace) -> int:
             args.quant,
             revision=args.revision,
             converter=converter,
+            use_llama_cpp_converter=args.llama_cpp_converter,
             n_threads=args.threads or 0,
-            keep_download=args.keep_download,
+            keep_download=args.keep_download or ask_about_download,
             progress=bar,
             cancel=cancel,
         )
     print(f"Converted {model.repo} to {result.path} ({format_bytes(result.check.info.file_size)}).")
+    if ask_about_download:
+        _offer_to_delete_download(convert.conversion_work_dir(model, args.revision))
     return _maybe_register(result.path, args.use)
+
+
+def _convert_local(checkpoint: Path, args: argparse.Namespace, converter: Converter | None) -> int:
+    """``--from FOLDER``: a checkpoint already on this machine; nothing is downloaded or deleted."""
+    from app.core.models import convert
+
+    with _cancellable("Conversion interrupted; unfinished files were deleted.") as (bar, cancel):
+        result = convert.convert_local_checkpoint(
+            checkpoint,
+            args.quant or "Q4_K_M",
+            converter=converter,
+            n_threads=args.threads or 0,
+            progress=bar,
+            cancel=cancel,
+        )
+    print(f"Converted {checkpoint} to {result.path} ({format_bytes(result.check.info.file_size)}).")
+    return _maybe_register(result.path, args.use)
+
+
+def _offer_to_delete_download(work: Path) -> None:
+    """The BF16 download is as large as the model twice over; it is only needed to convert again."""
+    size = sum(path.stat().st_size for path in work.rglob("*") if path.is_file()) if work.exists() else 0
+    if not size:
+        return
+    answer = input(f"Delete the downloaded weights ({format_bytes(size)}, only needed to convert again)? [Y/n] ")
+    if answer.strip().lower() in ("", "y", "yes"):
+        shutil.rmtree(work, ignore_errors=True)
+        print("Deleted the downloaded weights.")
+    else:
+        print(f"Kept them in {work} (`cloakroom model convert --clean` deletes them later).")
 
 
 def _fetch_prompt(args: argparse.Namespace) -> int:
@@ -404,14 +448,71 @@ def _hardware(args: argparse.Namespace) -> int:
     print(
         f"GPU offload:    {'supported by this llama.cpp build' if info.gpu_offload_supported else 'not in this build'}"
     )
-    advice = recommend(info, load_catalog())
-    print(
-        f"Recommended:    {advice.model.size} ({advice.model.repo}) at {advice.quantization}, "
-        f"{'on the GPU' if advice.use_gpu else 'on the CPU'} — {advice.reason}"
-    )
-    for warning in advice.warnings:
-        _say(f"warning: {warning}")
+    if args.no_measure:
+        advice = recommend(info, load_catalog())
+        print(
+            f"Recommended:    {advice.model.size} ({advice.model.repo}) at {advice.quantization}, "
+            f"{'on the GPU' if advice.use_gpu else 'on the CPU'} — {advice.reason} (from memory alone, not measured)"
+        )
+        for warning in advice.warnings:
+            _say(f"warning: {warning}")
+        return 0
+    return _measured_recommendation(info, args)
+
+
+def _measured_recommendation(info: HardwareInfo, args: argparse.Namespace) -> int:
+    """Measure stand-ins (and the registered model), print the speed table and the choice it leads to."""
+    from app.core.models import speed
+
+    catalog = load_catalog()
+    use_gpu = info.gpu_offload_supported and bool(info.gpus) and not args.cpu
+    threads = args.threads or info.free_physical_cores
+    _say(f"Measuring on this machine ({threads} threads, {'GPU' if use_gpu else 'CPU'}): stand-ins of each size…")
+    quantizations = [args.quant] if args.quant else speed.MEASURED_QUANTIZATIONS
+    with _cancellable("Measurement interrupted.") as (bar, cancel):
+        options = speed.measure_options(
+            catalog, info, n_threads=threads, use_gpu=use_gpu, quantizations=quantizations, progress=bar, cancel=cancel
+        )
+    speed.save_estimates(options)
+    own = registered_model()
+    if own is not None and own.is_file():
+        options.append(_measure_own(own, catalog, threads, use_gpu))
+    print(_speed_table(options))
+    advice = speed.recommend_from_speed(options, catalog)
+    if advice is not None:
+        option = advice.option
+        print(
+            f"Recommended:    {option.model.size} ({option.model.repo}) at {option.quantization}, "
+            f"{'on the GPU' if use_gpu else 'on the CPU'} — {advice.reason}"
+        )
+        for warning in advice.warnings:
+            _say(f"warning: {warning}")
     return 0
+
+
+def _measure_own(path: Path, catalog: Catalog, threads: int, use_gpu: bool) -> SpeedOption:
+    from app.core.models import speed
+
+    info = inspect_gguf(path)
+    model = min(catalog.models, key=lambda entry: abs(entry.parameters - info.parameter_count))
+    return speed.measure_own_model(path, model, info.quantization, n_threads=threads, use_gpu=use_gpu)
+
+
+def _speed_table(options: list[SpeedOption]) -> str:
+    """One row per option: what it needs and how long a short chat message and a 2 KB e-mail take."""
+    header = (
+        f"{'model':<8}{'quant':<8}{'memory':>10}{'prompt tok/s':>14}{'steps/s':>9}{'chat msg':>10}{'2 KB mail':>11}"
+    )
+    lines = ["", header]
+    for option in options:
+        note = "  (your model, measured)" if option.measured_directly else "" if option.fits else "  (does not fit)"
+        lines.append(
+            f"{option.model.size.upper():<8}{option.quantization:<8}{format_bytes(option.memory_bytes):>10}"
+            f"{option.speed.prompt_tokens_per_s:>14.1f}{option.speed.steps_per_s:>9.1f}"
+            f"{f'~{option.short_seconds:.1f} s':>10}{f'~{option.email_seconds:.1f} s':>11}{note}"
+        )
+    lines.append("Estimates from stand-ins of each size; Settings → Model → Test compares them with your real model.")
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -461,9 +562,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="quantization (default: the catalog's recommendation, Q4_K_M)",
     )
     convert.add_argument("--revision", default="main", help="branch, tag or commit of the weights (default: main)")
+    convert.add_argument(
+        "--from",
+        dest="source",
+        metavar="FOLDER",
+        help="convert a Hugging Face checkpoint folder already on this machine instead of downloading",
+    )
+    convert.add_argument(
+        "--llama-cpp-converter",
+        action="store_true",
+        help="use llama.cpp's convert_hf_to_gguf.py (needs cloakroom[convert]: torch) instead of Cloakroom's own",
+    )
     convert.add_argument("--sdist", metavar="FILE", help="a llama-cpp-python source archive to take the converter from")
     convert.add_argument("--threads", type=int, default=0, help="threads for converting and quantizing (default: all)")
     convert.add_argument("--keep-download", action="store_true", help="keep the downloaded weights afterwards")
+    convert.add_argument(
+        "--delete-download", action="store_true", help="delete the downloaded weights afterwards without asking"
+    )
     convert.add_argument("--use", action="store_true", help="register the result")
     convert.add_argument("--clean", action="store_true", help="only delete weights kept from an unfinished conversion")
 
@@ -484,4 +599,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     test.add_argument("--ctx", type=int, help="context length (default: the setting, at most 2048 here)")
     test.add_argument("--max-tokens", type=int, default=16, help="answer length (default 16)")
 
-    _add(commands, "hardware", "show memory, cores and GPUs, and the model this machine suits", _hardware)
+    hardware = _add(
+        commands,
+        "hardware",
+        "show memory, cores and GPUs, measure speed, and recommend a model for this machine",
+        _hardware,
+    )
+    hardware.add_argument("--no-measure", action="store_true", help="recommend from memory alone, without measuring")
+    hardware.add_argument("--threads", type=int, default=0, help="threads to measure with (default: free cores)")
+    hardware.add_argument("--cpu", action="store_true", help="measure on the CPU even where a GPU is usable")
+    hardware.add_argument("--quant", type=str.upper, choices=list(QUANTIZATIONS), help="measure only this quantization")

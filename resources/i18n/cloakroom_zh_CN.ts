@@ -189,6 +189,14 @@
         <translation>量化方式(&amp;Q)：</translation>
     </message>
     <message>
+        <source>&amp;Delete the downloaded weights when done</source>
+        <translation>完成后删除下载的权重(&amp;D)</translation>
+    </message>
+    <message>
+        <source>They are only needed to convert again, for example to another quantization. Keeping them saves the download next time.</source>
+        <translation>只有再次转换（例如换一种量化）时才需要它们。保留它们可以省去下次下载。</translation>
+    </message>
+    <message>
         <source>{name} — needs {ram:g} GB of RAM or more</source>
         <translation>{name} — 需要 {ram:g} GB 或更多内存</translation>
     </message>
@@ -197,12 +205,16 @@
         <translation>（推荐用于这台电脑）</translation>
     </message>
     <message>
-        <source>Cloakroom downloads the official weights of {repo} (about {weights}), converts them to GGUF here (about {intermediate} of temporary space), quantizes them to {quant} (about {result}) and checks that the result loads. The weights and intermediate files are deleted afterwards. It needs about {total} of free space; {free} are free. Expect it to take a while: tens of minutes on a laptop.</source>
-        <translation>Cloakroom 会下载 {repo} 的官方权重（约 {weights}），在本机转换为 GGUF（约占 {intermediate} 临时空间），量化为 {quant}（约 {result}），并检查结果能否加载。之后会删除权重和中间文件。总共需要约 {total} 可用空间，当前可用 {free}。这需要一些时间：在笔记本电脑上约几十分钟。</translation>
+        <source>Cloakroom downloads the official weights of {repo} (about {weights}), converts them to GGUF here (about {intermediate} of temporary space), quantizes them to {quant} (about {result}) and checks that the result loads, with Cloakroom&apos;s own converter (nothing else to install). It needs about {total} of free space; {free} are free. Expect it to take a while: tens of minutes on a laptop.</source>
+        <translation>Cloakroom 会下载 {repo} 的官方权重（约 {weights}），在本机用 Cloakroom 自带的转换器转换为 GGUF（约需 {intermediate} 临时空间，无需另外安装任何东西），量化为 {quant}（约 {result}），并检查结果能否加载。共需约 {total} 可用空间；当前可用 {free}。这需要一些时间：在笔记本电脑上约几十分钟。</translation>
     </message>
     <message>
-        <source>First it fetches llama.cpp&apos;s converter (about 75 MB, with pip).</source>
-        <translation>首先会用 pip 获取 llama.cpp 的转换工具（约 75 MB）。</translation>
+        <source>The downloaded weights stay in the cache folder afterwards.</source>
+        <translation>下载的权重之后会保留在缓存文件夹中。</translation>
+    </message>
+    <message>
+        <source>The weights and intermediate files are deleted afterwards.</source>
+        <translation>权重和中间文件之后会被删除。</translation>
     </message>
 </context>
 <context>
@@ -677,6 +689,14 @@
         <translation>正在检查内存、处理器和显卡…</translation>
     </message>
     <message>
+        <source>&amp;Measure the speed on this computer</source>
+        <translation>在这台电脑上测量速度(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Runs stand-ins of each model size for about half a minute and recommends from the seconds they take, not from memory alone.</source>
+        <translation>用各个模型尺寸的替身运行约半分钟，根据实际耗时（而不只是内存大小）给出推荐。</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;Licence: CC BY-NC-ND 4.0&lt;/b&gt; — {name} (&lt;a href=&quot;{url}&quot;&gt;read it&lt;/a&gt;)</source>
         <translation>&lt;b&gt;许可：CC BY-NC-ND 4.0&lt;/b&gt; — {name}（&lt;a href=&quot;{url}&quot;&gt;阅读全文&lt;/a&gt;）</translation>
     </message>
@@ -703,6 +723,34 @@
     <message>
         <source>Recommended here: &lt;b&gt;{model} at {quant}&lt;/b&gt; (about {size}), running {where}. &lt;i&gt;Why: {reason}.&lt;/i&gt;</source>
         <translation>本机推荐：&lt;b&gt;{model}，{quant} 量化&lt;/b&gt;（约 {size}），{where}运行。&lt;i&gt;原因：{reason}。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Measuring…</source>
+        <translation>正在测量…</translation>
+    </message>
+    <message>
+        <source>Measuring… {done} of {total}</source>
+        <translation>正在测量… {done}/{total}</translation>
+    </message>
+    <message>
+        <source>The measurement failed: {reason}</source>
+        <translation>测量失败：{reason}</translation>
+    </message>
+    <message>
+        <source>&amp;Measure again</source>
+        <translation>重新测量(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Recommended from the measurement: &lt;b&gt;{model} at {quant}&lt;/b&gt;, about {seconds:.0f} s for a short chat message. &lt;i&gt;Why: the most accurate option that fits in memory and stays within {target:.0f} s.&lt;/i&gt;</source>
+        <translation>根据测量推荐：&lt;b&gt;{model}，{quant}&lt;/b&gt;，一条简短聊天消息约 {seconds:.0f} 秒。&lt;i&gt;原因：这是内存放得下、且不超过 {target:.0f} 秒的最准确选项。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Recommended from the measurement: &lt;b&gt;{model} at {quant}&lt;/b&gt;, the fastest here.</source>
+        <translation>根据测量推荐：&lt;b&gt;{model}，{quant}&lt;/b&gt;，这是本机最快的选项。</translation>
+    </message>
+    <message>
+        <source>No option masks a short chat message within {target:.0f} s on this computer; the fastest takes about {seconds:.0f} s. The rules still mask at once; the model adds its findings when it is done.</source>
+        <translation>在这台电脑上，没有哪个选项能在 {target:.0f} 秒内处理一条简短聊天消息；最快的约需 {seconds:.0f} 秒。规则仍会立即遮盖；模型完成后再补充它的发现。</translation>
     </message>
 </context>
 <context>
@@ -1062,6 +1110,10 @@
         <translation>提问方式：</translation>
     </message>
     <message>
+        <source>Speed:</source>
+        <translation>速度：</translation>
+    </message>
+    <message>
         <source>None set up — only the rules detector runs.</source>
         <translation>尚未设置 — 仅运行规则检测器。</translation>
     </message>
@@ -1072,6 +1124,14 @@
     <message>
         <source>Cannot use it: {reason}</source>
         <translation>无法使用：{reason}</translation>
+    </message>
+    <message>
+        <source>not measured yet — Test measures it</source>
+        <translation>尚未测量——点击“测试”即可测量</translation>
+    </message>
+    <message>
+        <source>estimated about {short:.0f} s for a short chat message, {email:.0f} s for a 2 KB e-mail (measured on stand-ins)</source>
+        <translation>估计：一条简短聊天消息约 {short:.0f} 秒，一封 2 KB 邮件约 {email:.0f} 秒（用替身测得）</translation>
     </message>
     <message>
         <source>Stopping…</source>
@@ -1100,6 +1160,14 @@
     <message>
         <source>{memory} (measured during the test)</source>
         <translation>{memory}（测试期间测得）</translation>
+    </message>
+    <message>
+        <source>a short chat message took {seconds:.1f} s in the test</source>
+        <translation>测试中一条简短聊天消息用了 {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>{real}; the estimate was about {estimate:.0f} s</source>
+        <translation>{real}；估计值约为 {estimate:.0f} 秒</translation>
     </message>
     <message>
         <source>The test failed: {reason}</source>
@@ -1695,14 +1763,6 @@
         <translation>未量化，官方权重自身的精度</translation>
     </message>
     <message>
-        <source>Not available in this packaged Cloakroom: converting needs {packages}, which it does not include. Install Cloakroom with Python (pip install &apos;cloakroom[convert]&apos;), run `cloakroom model convert` there, then choose the resulting file with “A GGUF file I already have”.</source>
-        <translation>打包版 Cloakroom 不提供此功能：转换需要 {packages}，而打包版未包含这些组件。请用 Python 安装 Cloakroom（pip install &apos;cloakroom[convert]&apos;），在那里运行 `cloakroom model convert`，然后通过“我已有的 GGUF 文件”选择生成的文件。</translation>
-    </message>
-    <message>
-        <source>Not available yet: converting needs {packages}, which are not installed. Install them with pip install &apos;cloakroom[convert]&apos; (about 1 GB; the CPU-only build of torch is enough), then open this assistant again.</source>
-        <translation>暂不可用：转换需要 {packages}，但尚未安装。请用 pip install &apos;cloakroom[convert]&apos; 安装（约 1 GB；仅 CPU 版的 torch 即可），然后重新打开此向导。</translation>
-    </message>
-    <message>
         <source>less than a minute</source>
         <translation>不到一分钟</translation>
     </message>
@@ -1725,6 +1785,26 @@
     <message>
         <source>{time} left</source>
         <translation>剩余 {time}</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Short chat message</source>
+        <translation>简短聊天消息</translation>
+    </message>
+    <message>
+        <source>2 KB e-mail</source>
+        <translation>2 KB 邮件</translation>
+    </message>
+    <message>
+        <source>about {seconds:.0f} s</source>
+        <translation>约 {seconds:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>does not fit in memory</source>
+        <translation>内存放不下</translation>
     </message>
     <message>
         <source>unknown</source>

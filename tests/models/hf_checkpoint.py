@@ -1,8 +1,9 @@
-"""Write a tiny random-weight Qwen3 checkpoint in Hugging Face format, as the official repositories lay it out.
+"""Write a random-weight Qwen3 checkpoint in Hugging Face format, as the official repositories lay it out.
 
-``config.json`` (Qwen3ForCausalLM), ``model.safetensors`` (BF16, written by hand: numpy has no bfloat16, and torch is
-not needed to write one), ``tokenizer.json`` rebuilt from the Qwen2 BPE vocabulary that ships in the llama-cpp-python
-sdist (with Qwen3's added tokens), and ``tokenizer_config.json`` with the Qwen3 chat template. llama.cpp's converter
+``config.json`` (Qwen3ForCausalLM), ``generation_config.json``, BF16 shards with ``model.safetensors.index.json``
+(written by hand and streamed: numpy has no bfloat16, and torch is not needed to write one), ``tokenizer.json``
+rebuilt from the Qwen2 BPE vocabulary that ships in the llama-cpp-python sdist (with Qwen3's added tokens), and
+``tokenizer_config.json`` with the Qwen3 chat template. llama.cpp's converter
 recognises this tokenizer as "qwen2" by hashing its output, exactly as for the real MemPrivacy models.
 """
 
@@ -10,12 +11,25 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tests.helpers.models import QWEN3_ADDED_TOKENS, QWEN3_EOS_ID, QWEN3_PAD_ID, qwen3_chat_template, qwen_vocab_path
+from tests.helpers.models import (
+    QWEN3_1_7B,
+    QWEN3_4B,
+    QWEN3_ADDED_TOKENS,
+    QWEN3_EOS_ID,
+    QWEN3_PAD_ID,
+    QWEN_VOCAB_SIZE,
+    TINY_QWEN3,
+    Qwen3Shape,
+    qwen3_chat_template,
+    qwen_vocab_path,
+)
 
 QWEN2_PRETOKENIZER_REGEX = (
     r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
@@ -30,22 +44,52 @@ def _bf16_bytes(values: np.ndarray) -> bytes:
     return (rounded >> 16).astype("<u2").tobytes()
 
 
-def write_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
+@dataclass(frozen=True)
+class TensorRecipe:
+    """A tensor to write: ones (norm weights, as trained models roughly have them), N(0, 0.02²) from its own stream,
+    or given values."""
+
+    shape: tuple[int, ...]
+    stream: int | None  # None: all ones (unless values are given)
+    values: np.ndarray | None = field(default=None, compare=False)
+
+    def blocks(self, seed: int) -> Iterator[np.ndarray]:
+        """The values in row blocks of at most ~4M elements, so a 4B-shaped embedding never sits in memory whole."""
+        if self.values is not None:
+            yield self.values.astype(np.float32)
+            return
+        if self.stream is None:
+            yield np.ones(self.shape, np.float32)
+            return
+        rng = np.random.default_rng([seed, self.stream])
+        rows, columns = self.shape[0], int(np.prod(self.shape[1:]))
+        step = max(1, (1 << 22) // columns)
+        for first in range(0, rows, step):
+            block = rng.standard_normal((min(step, rows - first), columns), dtype=np.float32)
+            block *= 0.02
+            yield block
+
+    @property
+    def nbytes(self) -> int:
+        return int(np.prod(self.shape)) * 2
+
+
+def write_safetensors(path: Path, tensors: dict[str, TensorRecipe], *, seed: int = 0) -> int:
+    """Write BF16 tensors in the given order, streaming each one; return the bytes of tensor data."""
     header: dict[str, Any] = {"__metadata__": {"format": "pt"}}
-    blobs = []
     offset = 0
-    for name, values in tensors.items():
-        blob = _bf16_bytes(values)
-        header[name] = {"dtype": "BF16", "shape": list(values.shape), "data_offsets": [offset, offset + len(blob)]}
-        blobs.append(blob)
-        offset += len(blob)
+    for name, recipe in tensors.items():
+        header[name] = {"dtype": "BF16", "shape": list(recipe.shape), "data_offsets": [offset, offset + recipe.nbytes]}
+        offset += recipe.nbytes
     encoded = json.dumps(header).encode()
     encoded += b" " * (-len(encoded) % 8)
     with path.open("wb") as stream:
         stream.write(struct.pack("<Q", len(encoded)))
         stream.write(encoded)
-        for blob in blobs:
-            stream.write(blob)
+        for recipe in tensors.values():
+            for block in recipe.blocks(seed):
+                stream.write(_bf16_bytes(block))
+    return offset
 
 
 def read_tokenizer_arrays(path: Path) -> dict[str, list[Any]]:
@@ -120,46 +164,128 @@ def _tokenizer_files() -> tuple[dict[str, Any], dict[str, Any]]:
     return tokenizer, config
 
 
-def write_tiny_qwen3_checkpoint(folder: Path, *, hidden: int = 64, layers: int = 2, seed: int = 0) -> Path:
-    """Write the checkpoint files into ``folder`` and return it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    heads, kv_heads, head_dim, ffn, vocab_size = 4, 2, hidden // 4, hidden * 2, 151_936
-    config = {
-        "architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": hidden,
-        "intermediate_size": ffn, "num_hidden_layers": layers, "num_attention_heads": heads,
-        "num_key_value_heads": kv_heads, "head_dim": head_dim, "vocab_size": vocab_size,
-        "max_position_embeddings": 40960, "rms_norm_eps": 1e-6, "rope_theta": 1_000_000.0,
-        "tie_word_embeddings": True, "torch_dtype": "bfloat16", "bos_token_id": QWEN3_PAD_ID,
-        "eos_token_id": QWEN3_EOS_ID, "hidden_act": "silu", "attention_bias": False,
+def qwen3_config(shape: Qwen3Shape) -> dict[str, Any]:
+    """``config.json`` as the Qwen3 repositories have it (tied embeddings, as in 0.6B, 1.7B and 4B)."""
+    return {
+        "architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": shape.n_embd,
+        "intermediate_size": shape.n_ff, "num_hidden_layers": shape.n_layers, "num_attention_heads": shape.n_head,
+        "num_key_value_heads": shape.n_head_kv, "head_dim": shape.head_dim, "vocab_size": QWEN_VOCAB_SIZE,
+        "max_position_embeddings": shape.context_length, "rms_norm_eps": shape.rms_norm_eps,
+        "rope_theta": shape.rope_freq_base, "rope_scaling": None, "tie_word_embeddings": True,
+        "torch_dtype": "bfloat16", "bos_token_id": QWEN3_PAD_ID, "eos_token_id": QWEN3_EOS_ID, "hidden_act": "silu",
+        "attention_bias": False, "attention_dropout": 0.0, "use_cache": True, "sliding_window": None,
+        "use_sliding_window": False, "initializer_range": 0.02, "transformers_version": "4.51.0",
     }  # fmt: skip
-    (folder / "config.json").write_text(json.dumps(config, indent=2))
-    (folder / "generation_config.json").write_text(json.dumps({"eos_token_id": [QWEN3_EOS_ID, QWEN3_PAD_ID]}))
+
+
+def qwen3_tensor_recipes(shape: Qwen3Shape) -> list[dict[str, TensorRecipe]]:
+    """The Hugging Face tensors, grouped: the embedding, each block, the final norm."""
+    q_dim, kv_dim = shape.n_head * shape.head_dim, shape.n_head_kv * shape.head_dim
+    counter = iter(range(1, 1 << 30))
+
+    def matrix(rows: int, columns: int) -> TensorRecipe:
+        return TensorRecipe((rows, columns), next(counter))
+
+    def ones(size: int) -> TensorRecipe:
+        return TensorRecipe((size,), None)
+
+    groups = [{"model.embed_tokens.weight": matrix(QWEN_VOCAB_SIZE, shape.n_embd)}]
+    for index in range(shape.n_layers):
+        prefix = f"model.layers.{index}."
+        groups.append({
+            prefix + "input_layernorm.weight": ones(shape.n_embd),
+            prefix + "post_attention_layernorm.weight": ones(shape.n_embd),
+            prefix + "self_attn.q_proj.weight": matrix(q_dim, shape.n_embd),
+            prefix + "self_attn.k_proj.weight": matrix(kv_dim, shape.n_embd),
+            prefix + "self_attn.v_proj.weight": matrix(kv_dim, shape.n_embd),
+            prefix + "self_attn.o_proj.weight": matrix(shape.n_embd, q_dim),
+            prefix + "self_attn.q_norm.weight": ones(shape.head_dim),
+            prefix + "self_attn.k_norm.weight": ones(shape.head_dim),
+            prefix + "mlp.gate_proj.weight": matrix(shape.n_ff, shape.n_embd),
+            prefix + "mlp.up_proj.weight": matrix(shape.n_ff, shape.n_embd),
+            prefix + "mlp.down_proj.weight": matrix(shape.n_embd, shape.n_ff),
+        })  # fmt: skip
+    groups.append({"model.norm.weight": ones(shape.n_embd)})
+    return groups
+
+
+def write_qwen3_checkpoint(
+    folder: Path, shape: Qwen3Shape = TINY_QWEN3, *, seed: int = 0, shards: int = 2, quiet: bool = False
+) -> Path:
+    """Write a random-weight Qwen3 checkpoint as the hub has it: config, BF16 shards with their index, tokenizer files.
+
+    Shards are named ``model-0000K-of-0000N.safetensors`` and split between blocks, like the official ones.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.json").write_text(json.dumps(qwen3_config(shape), indent=2))
+    generation = {"bos_token_id": QWEN3_PAD_ID, "eos_token_id": [QWEN3_EOS_ID, QWEN3_PAD_ID], "pad_token_id": QWEN3_PAD_ID,
+                  "do_sample": True, "temperature": 0.6, "top_k": 20, "top_p": 0.95, "transformers_version": "4.51.0"}  # fmt: skip
+    (folder / "generation_config.json").write_text(json.dumps(generation, indent=2))
     tokenizer, tokenizer_config = _tokenizer_files()
     (folder / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False))
     (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, ensure_ascii=False))
-    rng = np.random.default_rng(seed)
-
-    def matrix(rows: int, columns: int) -> np.ndarray:
-        return rng.standard_normal((rows, columns), dtype=np.float32) * 0.02
-
-    tensors = {
-        "model.embed_tokens.weight": matrix(vocab_size, hidden),
-        "model.norm.weight": np.ones(hidden, np.float32),
-    }
-    for index in range(layers):
-        prefix = f"model.layers.{index}."
-        tensors |= {
-            prefix + "input_layernorm.weight": np.ones(hidden, np.float32),
-            prefix + "post_attention_layernorm.weight": np.ones(hidden, np.float32),
-            prefix + "self_attn.q_proj.weight": matrix(heads * head_dim, hidden),
-            prefix + "self_attn.k_proj.weight": matrix(kv_heads * head_dim, hidden),
-            prefix + "self_attn.v_proj.weight": matrix(kv_heads * head_dim, hidden),
-            prefix + "self_attn.o_proj.weight": matrix(hidden, heads * head_dim),
-            prefix + "self_attn.q_norm.weight": np.ones(head_dim, np.float32),
-            prefix + "self_attn.k_norm.weight": np.ones(head_dim, np.float32),
-            prefix + "mlp.gate_proj.weight": matrix(ffn, hidden),
-            prefix + "mlp.up_proj.weight": matrix(ffn, hidden),
-            prefix + "mlp.down_proj.weight": matrix(hidden, ffn),
-        }
-    write_safetensors(folder / "model.safetensors", tensors)
+    groups = qwen3_tensor_recipes(shape)
+    if quiet:
+        vocab = tokenizer["model"]["vocab"] | {entry["content"]: entry["id"] for entry in tokenizer["added_tokens"]}
+        groups = _quiet(groups, vocab)
+    if shards == 1:
+        write_safetensors(folder / "model.safetensors", {k: v for group in groups for k, v in group.items()}, seed=seed)
+        return folder
+    weight_map: dict[str, str] = {}
+    total = 0
+    for number, part in enumerate(np.array_split(np.arange(len(groups)), shards), start=1):
+        name = f"model-{number:05d}-of-{shards:05d}.safetensors"
+        tensors = {k: v for index in part for k, v in groups[index].items()}
+        total += write_safetensors(folder / name, tensors, seed=seed)
+        weight_map |= dict.fromkeys(tensors, name)
+    index = {"metadata": {"total_size": total}, "weight_map": dict(sorted(weight_map.items()))}
+    (folder / "model.safetensors.index.json").write_text(json.dumps(index, indent=2))
     return folder
+
+
+def write_tiny_qwen3_checkpoint(folder: Path, *, seed: int = 0, shards: int = 2, quiet: bool = False) -> Path:
+    """The tiny shape (2 layers, 64 dims): ~20 MB, converts in seconds.
+
+    ``quiet``: weights rewritten as in `tests.packaging.quiet_model`, so that the converted model answers ``[]`` at
+    once under the answer grammar (for masking end to end with a model converted from this checkpoint).
+    """
+    return write_qwen3_checkpoint(folder, TINY_QWEN3, seed=seed, shards=shards, quiet=quiet)
+
+
+def _quiet(groups: list[dict[str, TensorRecipe]], vocab: dict[str, int]) -> list[dict[str, TensorRecipe]]:
+    """Zero every block's output projections; point every embedding row one way, the favoured tokens' longer."""
+    from tests.packaging.quiet_model import FAVOURED_TOKENS, ZEROED_TENSOR_SUFFIXES, point_rows_one_way
+
+    quiet = []
+    for group in groups:
+        changed = {}
+        for name, recipe in group.items():
+            if name.endswith(tuple(suffix.replace("attn_output", "o_proj").replace("ffn_down", "down_proj")
+                                   for suffix in ZEROED_TENSOR_SUFFIXES)):  # fmt: skip
+                recipe = replace(recipe, values=np.zeros(recipe.shape, np.float32))
+            elif name == "model.embed_tokens.weight":
+                rows = np.empty(recipe.shape, np.float32)
+                point_rows_one_way(rows, {vocab[text]: scale for text, scale in FAVOURED_TOKENS.items()})
+                recipe = replace(recipe, values=rows)
+            changed[name] = recipe
+        quiet.append(changed)
+    return quiet
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.models.hf_checkpoint FOLDER [--shape 4b]``: a stand-in checkpoint for measuring conversion."""
+    import argparse
+
+    shapes = {"tiny": TINY_QWEN3, "1.7b": QWEN3_1_7B, "4b": QWEN3_4B}
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--shape", choices=shapes, default="tiny")
+    parser.add_argument("--shards", type=int, default=2)
+    arguments = parser.parse_args(argv)
+    write_qwen3_checkpoint(arguments.folder, shapes[arguments.shape], shards=arguments.shards)
+    print(f"written: {arguments.folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -28,15 +28,52 @@ def test_model_test_of_a_damaged_file_is_one_line(tmp_path: Path, capsys: pytest
     assert err == "cloakroom: cut.gguf holds no weights (it is a vocabulary-only GGUF).\n"
 
 
-def test_model_hardware_recommends(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["model", "hardware"]) == 0
+def test_model_hardware_recommends_from_memory_without_measuring(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["model", "hardware", "--no-measure"]) == 0
     out = capsys.readouterr().out
     assert "CPU cores:" in out and "Recommended:" in out and "IAAR-Shanghai/MemPrivacy-" in out
+    assert "not measured" in out
+
+
+@pytest.mark.slow
+def test_model_hardware_measures_each_size_and_the_registered_model(
+    tiny_qwen3_gguf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.core.models.library import register_model
+
+    register_model(tiny_qwen3_gguf, load=False)
+    assert main(["model", "hardware", "--quant", "Q4_K_M", "--threads", "1", "--cpu"]) == 0
+    captured = capsys.readouterr()
+    rows = [line.split() for line in captured.out.splitlines() if line.startswith(("4B ", "1.7B "))]
+    assert [row[:2] for row in rows] == [["4B", "Q4_K_M"], ["1.7B", "Q4_K_M"], ["1.7B", "F16"]]
+    assert captured.out.count("(your model, measured)") == 1
+    for row in rows:
+        prompt_speed, steps_speed = float(row[4]), float(row[5])
+        assert prompt_speed > 0 and steps_speed > 0
+        assert row[6].startswith("~") and row[8].startswith("~")
+    assert "Recommended:    " in captured.out and "Measuring stand-ins: 100%" in captured.err
 
 
 def test_convert_clean_with_nothing_to_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["model", "convert", "--clean"]) == 0
     assert "nothing to remove" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_convert_from_a_local_checkpoint_registers_the_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.core.models.library import registered_model
+    from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
+
+    checkpoint = write_tiny_qwen3_checkpoint(tmp_path / "MemPrivacy-tiny")
+    code = main(["model", "convert", "--from", str(checkpoint), "--quant", "q8_0", "--threads", "1", "--use"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "Converting to GGUF: 100%" in captured.err and "Quantizing" in captured.err
+    registered = registered_model()
+    assert registered is not None and registered.name == "MemPrivacy-tiny-Q8_0.gguf"
+    assert f"Cloakroom now uses {registered}" in captured.out
 
 
 def test_unknown_size_and_quantization_are_refused(capsys: pytest.CaptureFixture[str]) -> None:

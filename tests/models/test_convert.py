@@ -1,8 +1,8 @@
 """Conversion from official-style safetensors to a quantized GGUF, end to end against a fake hub.
 
-The checkpoint is a tiny random Qwen3 written by the test (`hf_checkpoint`); the converter is llama.cpp's own, taken
-from the llama-cpp-python sdist the test assets already hold. The end-to-end tests need the optional
-``cloakroom[convert]`` packages (torch, transformers, sentencepiece) and are skipped without them.
+The checkpoint is a tiny random Qwen3 written by the test (`hf_checkpoint`). Each end-to-end test runs with
+Cloakroom's own converter (no torch) and with llama.cpp's, taken from the llama-cpp-python sdist the test assets
+already hold; the llama.cpp variants need the optional ``cloakroom[convert]`` packages and are skipped without them.
 """
 
 from __future__ import annotations
@@ -69,6 +69,15 @@ def needs_conversion_packages() -> None:
         pytest.importorskip(name, reason="conversion needs the optional cloakroom[convert] packages")
 
 
+@pytest.fixture(params=["cloakroom", "llama.cpp"])
+def engine(request: pytest.FixtureRequest) -> Converter | None:
+    """None for Cloakroom's own converter, or llama.cpp's (skipped without torch)."""
+    if request.param == "cloakroom":
+        return None
+    needs_conversion_packages()
+    return request.getfixturevalue("converter")
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Without torch
 
@@ -110,20 +119,37 @@ def test_too_little_disk_is_refused_before_downloading(
     assert files_in(models_dir) == []
 
 
+def test_the_packaged_app_refuses_only_llama_cpps_converter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(convert.sys, "frozen", True, raising=False)
+    with pytest.raises(MissingConversionTools, match="its own converter"):
+        convert.require_packages()
+
+
+@pytest.mark.slow
+def test_a_local_checkpoint_converts_into_the_models_folder_and_stays(models_dir: Path, checkpoint: Path) -> None:
+    before = files_in(checkpoint)
+    result = convert.convert_local_checkpoint(checkpoint, "Q8_0", n_threads=1)
+    assert result.path == models_dir / f"{checkpoint.name}-Q8_0.gguf" and result.check.loaded
+    assert inspect_gguf(result.path).quantization == "Q8_0"
+    assert files_in(models_dir) == [result.path.name]
+    assert files_in(checkpoint) == before
+    with pytest.raises(ConversionError, match="already exists"):
+        convert.convert_local_checkpoint(checkpoint, "Q8_0", n_threads=1)
+
+
 # ---------------------------------------------------------------------------------------------------------------------
-# End to end (torch, transformers)
+# End to end (each with both converters)
 
 
 @pytest.mark.slow
 def test_official_weights_are_converted_quantized_verified_and_tidied(
-    hub: FakeHub, models_dir: Path, checkpoint: Path, converter: Converter
+    hub: FakeHub, models_dir: Path, checkpoint: Path, engine: Converter | None
 ) -> None:
-    needs_conversion_packages()
     publish(hub, checkpoint)
     model = tiny_model(checkpoint)
     events: list[tuple[str, int, int]] = []
     result = convert_official_model(
-        model, "Q4_K_M", converter=converter, n_threads=1, progress=lambda *event: events.append(event)
+        model, "Q4_K_M", converter=engine, n_threads=1, progress=lambda *event: events.append(event)
     )
     assert result.path == models_dir / "MemPrivacy-tiny-RL-Q4_K_M.gguf"
     assert files_in(models_dir) == [result.path.name]
@@ -145,9 +171,8 @@ def test_official_weights_are_converted_quantized_verified_and_tidied(
 
 @pytest.mark.slow
 def test_a_failed_conversion_leaves_nothing_in_the_models_folder(
-    hub: FakeHub, models_dir: Path, checkpoint: Path, converter: Converter, tmp_path: Path
+    hub: FakeHub, models_dir: Path, checkpoint: Path, engine: Converter | None, tmp_path: Path
 ) -> None:
-    needs_conversion_packages()
     broken = tmp_path / "broken"
     broken.mkdir()
     for path in checkpoint.iterdir():
@@ -155,8 +180,9 @@ def test_a_failed_conversion_leaves_nothing_in_the_models_folder(
     (broken / "config.json").write_text('{"architectures": ["NoSuchModelForCausalLM"], "model_type": "none"}')
     publish(hub, broken)
     model = tiny_model(checkpoint)
-    with pytest.raises(ConversionError, match="converter failed"):
-        convert_official_model(model, "Q4_K_M", converter=converter, n_threads=1)
+    message = "converter failed" if engine else "not NoSuchModelForCausalLM"
+    with pytest.raises(ConversionError, match=message):
+        convert_official_model(model, "Q4_K_M", converter=engine, n_threads=1)
     assert files_in(models_dir) == []
     work = conversion_work_dir(model)
     assert sorted(files_in(work)) == sorted(f"snapshot/{path.name}" for path in broken.iterdir())  # kept to resume
@@ -164,9 +190,8 @@ def test_a_failed_conversion_leaves_nothing_in_the_models_folder(
 
 @pytest.mark.slow
 def test_cancelling_during_conversion_stops_the_converter_and_tidies(
-    hub: FakeHub, models_dir: Path, checkpoint: Path, converter: Converter
+    hub: FakeHub, models_dir: Path, checkpoint: Path, engine: Converter | None
 ) -> None:
-    needs_conversion_packages()
     publish(hub, checkpoint)
     model = tiny_model(checkpoint)
     cancel = threading.Event()
@@ -177,7 +202,7 @@ def test_cancelling_during_conversion_stops_the_converter_and_tidies(
 
     with pytest.raises(Cancelled):
         convert_official_model(
-            model, "Q8_0", converter=converter, n_threads=1, progress=cancel_when_converting, cancel=cancel
+            model, "Q8_0", converter=engine, n_threads=1, progress=cancel_when_converting, cancel=cancel
         )
     assert files_in(models_dir) == []
     assert not (conversion_work_dir(model) / "model-bf16.gguf").exists()

@@ -56,7 +56,7 @@ def write_quiet_qwen3(source: Path, target: Path) -> Path:
         if tensor.name.endswith(ZEROED_TENSOR_SUFFIXES):
             tensor.data[...] = 0
         elif tensor.name == "token_embd.weight":
-            _point_rows_one_way(tensor.data, {token_ids[text]: scale for text, scale in FAVOURED_TOKENS.items()})
+            point_rows_one_way(tensor.data, {token_ids[text]: scale for text, scale in FAVOURED_TOKENS.items()})
     reader.data.flush()
     return target
 
@@ -75,7 +75,7 @@ def _token_ids(reader: gguf.GGUFReader) -> dict[str, int]:
     return found
 
 
-def _point_rows_one_way(embeddings: np.ndarray, favoured: dict[int, float]) -> None:
+def point_rows_one_way(embeddings: np.ndarray, favoured: dict[int, float]) -> None:
     """Rows = BASE_VALUE everywhere plus small noise; favoured rows scaled up (shape: vocabulary × embedding)."""
     generator = np.random.default_rng(0)
     rows = BASE_VALUE + NOISE * generator.standard_normal(embeddings.shape)

@@ -2,7 +2,8 @@
 
 The bundle is built once per session into a temporary folder (never the repository's dist/ or build/) with
 packaging/build_bundle.py, which also runs its own checks (every library resolves, no model inside, size). Then the
-frozen executable masks a sample text with a real (tiny) GGUF model, restores it, and runs the Qt self-test offscreen.
+frozen executable masks a sample text with a real (tiny) GGUF model, restores it, converts a tiny Hugging Face
+checkpoint with Cloakroom's own converter and masks with the result, and runs the Qt self-test offscreen.
 About a minute to build on 2 cores; PyInstaller's cache lives in its per-user folder, outside the repository.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
 from tests.packaging import REPO_ROOT, packaging_script
 
 build_bundle = packaging_script("build_bundle.py")
@@ -100,6 +102,26 @@ def test_bundle_masks_with_a_model_and_unmasks(
     restored = run_bundle(dist, ["unmask", str(masked_file)], bundle_environment)
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout == SAMPLE
+
+
+def test_bundle_converts_a_checkpoint_without_torch_and_masks_with_it(
+    dist: Path, bundle_environment: dict[str, str], tmp_path: Path
+) -> None:
+    """Cloakroom's own converter inside the bundle: safetensors shards → GGUF → Q8_0 (llama.cpp in a spawned child of
+    the frozen executable) → load check, then masking with the result. The checkpoint is the tiny random Qwen3 with
+    quiet weights, so the model answers "nothing found" at once and the rules' placeholders are what is checked."""
+    checkpoint = write_tiny_qwen3_checkpoint(tmp_path / "MemPrivacy-tiny", quiet=True)
+    converted = run_bundle(
+        dist, ["model", "convert", "--from", str(checkpoint), "--quant", "Q8_0", "--threads", "1"], bundle_environment
+    )
+    assert converted.returncode == 0, converted.stderr
+    model = Path(bundle_environment["CLOAKROOM_HOME"]) / "data" / "models" / "MemPrivacy-tiny-Q8_0.gguf"
+    assert f"to {model}" in converted.stdout and "Quantizing: 100%" in converted.stderr
+    sample = tmp_path / "sample.txt"
+    sample.write_text(SAMPLE, encoding="utf-8")
+    masked = run_bundle(dist, ["mask", "--model", str(model), str(sample)], bundle_environment)
+    assert masked.returncode == 0, masked.stderr
+    assert "<Email_1>" in masked.stdout and not any(secret in masked.stdout for secret in SAMPLE_SECRETS)
 
 
 def test_bundle_self_test_starts_the_qt_app_offscreen(dist: Path, bundle_environment: dict[str, str]) -> None:

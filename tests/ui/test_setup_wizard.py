@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QTableWidget, QWizard
@@ -323,28 +327,54 @@ def test_a_checksum_mismatch_is_an_error_with_a_way_forward(
 # --- converting ----------------------------------------------------------------------------------------------------
 
 
-def test_convert_is_offered_only_with_its_packages_and_says_what_to_install(
+def test_convert_is_offered_without_torch_or_llama_cpps_converter(
     qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Cloakroom converts with its own converter: the packaged app and a plain install can both convert."""
     monkeypatch.setattr(conversion, "missing_packages", lambda: ["torch", "transformers"])
+    monkeypatch.setattr(conversion, "find_converter", lambda: None)
     wizard = open_wizard(qtbot, settings)
     wizard.next()
     wizard.next()
     page = wizard.source_page
-    assert not page.buttons[Source.CONVERT].isEnabled()
-    assert page.buttons[Source.FILE].isChecked()
-    reason = page.convert_reason.text()
-    assert "torch, transformers" in reason and "pip install 'cloakroom[convert]'" in reason
-
-    monkeypatch.setattr(conversion, "missing_packages", list)
-    wizard.back()
-    wizard.next()
-    assert page.buttons[Source.CONVERT].isEnabled() and not page.convert_reason.isVisible()
+    assert page.buttons[Source.CONVERT].isEnabled() and page.buttons[Source.CONVERT].isChecked()
     page.buttons[Source.CONVERT].setChecked(True)
     wizard.next()
     assert wizard.currentId() == Page.CONVERT
     assert wizard.convert_page.request().quantization == "Q4_K_M"
     assert "IAAR-Shanghai/MemPrivacy-" in wizard.convert_page.summary.text()
+
+
+@pytest.mark.slow
+def test_measuring_speed_shows_seconds_per_size_and_the_convert_page_follows_its_advice(
+    qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real stand-ins, one quantization to keep it short; the recommendation from memory is replaced by the measured
+    one, and the conversion page preselects it."""
+    from app.core.models import speed
+
+    monkeypatch.setattr(speed, "MEASURED_QUANTIZATIONS", ("Q4_K_M",))
+    wizard = open_wizard(qtbot, dataclasses.replace(settings, n_threads=1))
+    wizard.next()
+    page = wizard.licence_page
+    qtbot.waitUntil(lambda: wizard.hardware is not None, timeout=WAIT_MS)
+    page.measure_button.click()
+    assert not page.measure_button.isEnabled()
+    qtbot.waitUntil(page.measure_button.isEnabled, timeout=WAIT_MS * 3)
+    table = page.speed_label.text()
+    assert table.count("<tr") == 3 and "Q4_K_M" in table and "MemPrivacy 1.7B (RL)" in table
+    assert "Short chat message" in table and "2 KB e-mail" in table
+    advice = wizard.recommendation
+    assert advice is not None and advice.quantization == "Q4_K_M"
+    assert page.recommendation_label.text().startswith("Recommended from the measurement: <b>MemPrivacy")
+    wizard.next()
+    wizard.source_page.buttons[Source.CONVERT].setChecked(True)
+    wizard.next()
+    assert wizard.convert_page.size_buttons[advice.model.size].isChecked()
+    if os.environ.get("CLOAKROOM_SCREENSHOTS"):
+        wizard.back()
+        wizard.back()
+        page.grab().save(os.path.join(os.environ["CLOAKROOM_SCREENSHOTS"], "wizard-speed.png"))
 
 
 # --- the official prompt -------------------------------------------------------------------------------------------
@@ -449,6 +479,29 @@ def test_model_status_shows_the_file_and_a_test_measures_it(
     qtbot.waitUntil(lambda: not status.test_running, timeout=WAIT_MS)
     assert "3 item(s)" in status.test_result.text()
     assert "weights" in status.memory_label.text() and "measured during the test" in status.memory_label.text()
+    assert status.speed_label.text().startswith("a short chat message took ")  # no estimate saved here
+
+
+def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+) -> None:
+    from app.core.models import speed
+    from app.core.models.gguf_info import inspect_gguf
+
+    info = inspect_gguf(tiny_qwen3_gguf)
+    model = dataclasses.replace(setup_wizard.load_catalog().find("1.7b"), parameters=info.parameter_count)
+    rate = speed.Speed(prompt_tokens_per_s=70.0, steps_per_s=35.0)  # 80/70 + 60/35: about 3 s for a chat message
+    speed.save_estimates([speed.SpeedOption(model, info.quantization, rate, 0, True)])
+    status = ModelStatus(settings, trial_loader=steered_loader)
+    qtbot.addWidget(status)
+    status.set_model_path(str(tiny_qwen3_gguf))
+    assert status.speed_label.text().startswith("estimated about 3 s for a short chat message, 15 s for a 2 KB")
+    status.test_button.click()
+    qtbot.waitUntil(lambda: not status.test_running, timeout=WAIT_MS)
+    assert re.fullmatch(r"a short chat message took \d+\.\d s in the test; the estimate was about 3 s",
+                        status.speed_label.text())
+    status.set_model_path(str(tiny_qwen3_gguf.with_name("another.gguf")))
+    assert status.speed_label.text() == "—"
 
 
 def test_model_status_shows_the_apps_loaded_model(
@@ -470,17 +523,22 @@ def test_model_status_shows_the_apps_loaded_model(
 def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
     qtbot: QtBot, settings: Settings, hub: FakeHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The real pipeline (fake hub, llama.cpp's converter from the sdist), stopped while the converter runs."""
-    for name in conversion.REQUIRED_PACKAGES:
-        pytest.importorskip(name, reason="conversion needs the optional cloakroom[convert] packages")
-    from tests.helpers.models import TestAssetError, fetch_sdist
+    """The real pipeline (fake hub, Cloakroom's converter), stopped while the converter runs.
+
+    The converter reads in small chunks with a pause after each, only so that the tiny model's conversion lasts long
+    enough to be stopped in the middle.
+    """
+    from app.core.models import hf_to_gguf
     from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
 
-    try:
-        converter = conversion.install_converter_from_sdist(fetch_sdist(), tmp_path / "llama.cpp")
-    except TestAssetError as error:
-        pytest.fail(str(error), pytrace=False)
-    monkeypatch.setenv(conversion.CONVERTER_VARIABLE, str(converter.root))
+    convert_chunk = hf_to_gguf._convert_chunk
+
+    def slow_chunk(raw: bytes, source_dtype: str, output_type: str) -> Any:
+        time.sleep(0.05)
+        return convert_chunk(raw, source_dtype, output_type)
+
+    monkeypatch.setattr(hf_to_gguf, "CHUNK_BYTES", 256 << 10)
+    monkeypatch.setattr(hf_to_gguf, "_convert_chunk", slow_chunk)
     checkpoint = write_tiny_qwen3_checkpoint(tmp_path / "checkpoint")
     for path in sorted(checkpoint.iterdir()):
         hub.add("test-org/MemPrivacy-tiny-RL", path.name, path.read_bytes(), lfs=path.suffix == ".safetensors")
@@ -495,6 +553,8 @@ def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
     page = wizard.convert_page
     page.quantization.setCurrentIndex(page.quantization.findData("Q8_0"))
     assert "test-org/MemPrivacy-tiny-RL" in page.summary.text()
+    assert page.delete_download.isChecked() and not page.request().keep_download
+    assert "deleted afterwards" in page.summary.text()
     wizard.next()
     progress = wizard.progress_page
     assert progress.stage_list.state_of("check") in ("active", "done")

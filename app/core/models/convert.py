@@ -2,19 +2,20 @@
 
 No MemPrivacy GGUF is published and the licence forbids sharing one, so each person converts their own copy:
 
-1. check: the optional packages (``cloakroom[convert]``: torch, transformers, safetensors, sentencepiece), llama.cpp's
-   converter script, and free disk space for the whole job, all before anything is downloaded;
+1. check: free disk space for the whole job, before anything is downloaded;
 2. download: the safetensors snapshot into the cache folder (resumable across runs);
-3. convert: llama.cpp's ``convert_hf_to_gguf.py`` in a subprocess, to a BF16 GGUF (lossless from BF16 weights);
+3. convert: to a BF16 GGUF (lossless from BF16 weights) with Cloakroom's own converter (`hf_to_gguf`: numpy and the
+   ``gguf`` package, no torch, so it also runs inside the packaged app), or, when asked, with llama.cpp's
+   ``convert_hf_to_gguf.py`` in a subprocess (needs ``cloakroom[convert]``: torch, transformers, sentencepiece);
 4. quantize: to Q4_K_M or the person's choice (`quantize`), written into the models folder as ``.part``;
 5. verify: the result must load in llama.cpp before it gets its final name;
-6. cleanup: the BF16 intermediate and the downloaded weights are deleted.
+6. cleanup: the BF16 intermediate and, unless the person keeps them, the downloaded weights are deleted.
 
 A failure or a cancel deletes the intermediate and the ``.part``; the models folder never holds a half-written model.
 The downloaded weights are kept after a failure (they are large and the download resumes), and removed by
 `remove_conversion_cache`.
 
-The converter is the one from the llama.cpp that matches the installed llama-cpp-python: it ships only in that
+llama.cpp's converter is the one from the llama.cpp that matches the installed llama-cpp-python: it ships only in that
 package's source distribution, so `fetch_converter` downloads the sdist with pip (a step the person starts) and keeps
 the converter's files in the cache folder; `install_converter_from_sdist` does the same from a local sdist.
 """
@@ -40,6 +41,7 @@ from app.core.models.catalog import CatalogModel
 from app.core.models.download import HubClient, download_snapshot, ensure_free_space
 from app.core.models.errors import ConversionError, MissingConversionTools
 from app.core.models.gguf_info import inspect_gguf
+from app.core.models.hf_to_gguf import convert_checkpoint_to_gguf, converted_size
 from app.core.models.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
 from app.core.models.progress import (
     CHECK,
@@ -99,14 +101,15 @@ def require_packages() -> None:
     if getattr(sys, "frozen", False):
         # The bundle's executable is Cloakroom itself, not a Python that can run pip or llama.cpp's converter.
         raise MissingConversionTools(
-            "Converting needs a Python installation of Cloakroom (pip install 'cloakroom[convert]'); the packaged app "
-            "cannot convert. Convert there once, then choose the resulting GGUF file here."
+            "llama.cpp's converter needs a Python installation of Cloakroom (pip install 'cloakroom[convert]'); the "
+            "packaged app converts with its own converter instead (leave out --llama-cpp-converter)."
         )
     missing = missing_packages()
     if missing:
         raise MissingConversionTools(
-            f"Converting needs {', '.join(missing)}, which are not installed. Install the optional extra: "
-            "pip install 'cloakroom[convert]' (about 1 GB, CPU-only torch is enough)."
+            f"llama.cpp's converter needs {', '.join(missing)}, which are not installed. Install the optional extra: "
+            "pip install 'cloakroom[convert]' (about 1 GB, CPU-only torch is enough), or use Cloakroom's own "
+            "converter, which needs none of them."
         )
 
 
@@ -330,6 +333,7 @@ def convert_official_model(
     revision: str = "main",
     folder: Path | None = None,
     converter: Converter | None = None,
+    use_llama_cpp_converter: bool = False,
     client: HubClient | None = None,
     n_threads: int = 0,
     keep_download: bool = False,
@@ -337,14 +341,20 @@ def convert_official_model(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> ConversionResult:
-    """Download, convert, quantize and verify ``model``; return the GGUF in the models folder."""
+    """Download, convert, quantize and verify ``model``; return the GGUF in the models folder.
+
+    Cloakroom's own converter does the work unless ``converter`` is given or ``use_llama_cpp_converter`` is set: then
+    llama.cpp's script does (fetched with pip when no copy is cached).
+    """
     kind = parse_quantization(quantization or model.recommended_quantization)
     target = (folder or models_folder()) / model.gguf_filename(kind.name)
     report(progress, CHECK, 0, 1)
     if target.exists():
         raise ConversionError(f"{target} already exists; register it with `cloakroom model use`, or delete it first.")
-    require_packages()
-    tools = converter or find_converter() or fetch_converter(progress=progress, cancel=cancel)
+    tools = converter
+    if converter is not None or use_llama_cpp_converter:
+        require_packages()
+        tools = converter or find_converter() or fetch_converter(progress=progress, cancel=cancel)
     work = conversion_work_dir(model, revision)
     if check_disk:
         _check_disk(model, work, target, kind.name)
@@ -368,12 +378,65 @@ def convert_official_model(
     return result
 
 
+def convert_local_checkpoint(
+    checkpoint: Path,
+    quantization: str,
+    *,
+    folder: Path | None = None,
+    converter: Converter | None = None,
+    n_threads: int = 0,
+    check_disk: bool = True,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> ConversionResult:
+    """Convert a checkpoint folder that is already on this machine (downloaded by hand, or copied from elsewhere).
+
+    The result is ``FOLDERNAME-QUANT.gguf`` in the models folder; the checkpoint itself is left as it is.
+    """
+    kind = parse_quantization(quantization)
+    target = (folder or models_folder()) / f"{checkpoint.resolve().name}-{kind.name}.gguf"
+    report(progress, CHECK, 0, 1)
+    if target.exists():
+        raise ConversionError(f"{target} already exists; register it with `cloakroom model use`, or delete it first.")
+    if converter is not None:
+        require_packages()
+    intermediate = converted_size(checkpoint)
+    scratch_parent = app_paths().cache
+    scratch_parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if check_disk:
+        ensure_free_space(scratch_parent, 0 if kind.name in UNQUANTIZED else intermediate, what="the intermediate GGUF")
+        ensure_free_space(target.parent, estimated_size(intermediate // 2, kind), what="the converted model")
+    report(progress, CHECK, 1, 1)
+    with tempfile.TemporaryDirectory(prefix="conversion-", dir=scratch_parent) as work:
+        return _convert_quantize_verify(
+            checkpoint, Path(work), target, kind.name, converter, n_threads, progress, cancel
+        )
+
+
+def _convert(
+    snapshot: Path,
+    output: Path,
+    converter: Converter | None,
+    outtype: str,
+    n_threads: int,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> Path:
+    """Cloakroom's converter, or llama.cpp's script when one was chosen."""
+    if converter is None:
+        return convert_checkpoint_to_gguf(snapshot, output, output_type=outtype, progress=progress, cancel=cancel)
+    return convert_checkpoint(
+        snapshot, output, converter=converter, outtype=outtype, n_threads=n_threads, progress=progress, cancel=cancel
+    )
+
+
 def _convert_quantize_verify(
     snapshot: Path,
     work: Path,
     target: Path,
     quantization: str,
-    converter: Converter,
+    converter: Converter | None,
     n_threads: int,
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
@@ -383,20 +446,10 @@ def _convert_quantize_verify(
     part = target.with_name(target.name + PARTIAL_SUFFIX)
     try:
         if unquantized:
-            convert_checkpoint(
-                snapshot,
-                part,
-                converter=converter,
-                outtype=quantization.lower(),
-                n_threads=n_threads,
-                progress=progress,
-                cancel=cancel,
-            )
+            _convert(snapshot, part, converter, quantization.lower(), n_threads, progress, cancel)
         else:
             intermediate.unlink(missing_ok=True)
-            convert_checkpoint(
-                snapshot, intermediate, converter=converter, n_threads=n_threads, progress=progress, cancel=cancel
-            )
+            _convert(snapshot, intermediate, converter, "bf16", n_threads, progress, cancel)
             raise_if_cancelled(cancel)
             quantize_model(intermediate, part, quantization, n_threads=n_threads, progress=progress, cancel=cancel)
         raise_if_cancelled(cancel)

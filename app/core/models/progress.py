@@ -23,6 +23,7 @@ CONVERT = "convert"
 QUANTIZE = "quantize"
 LOAD = "load"
 CLEANUP = "cleanup"
+MEASURE = "measure"  # speed measurement on stand-ins: one step per option
 
 
 def report(progress: ProgressCallback | None, stage: str, done: int, total: int) -> None:
