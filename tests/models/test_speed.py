@@ -97,8 +97,8 @@ def test_a_stand_in_loads_and_is_measured(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_stand_ins_of_each_size_give_an_option_each_and_the_larger_is_slower(tmp_path: Path) -> None:
-    """Both sizes measured in one run: the 4B's estimate per token must exceed the 1.7B's (it has 2.2× the work)."""
+def test_stand_ins_of_each_size_give_an_option_each(tmp_path: Path) -> None:
+    """Both sizes measured in one run. Which is faster is not asserted: timings are the machine's (rule 5)."""
     catalog = load_catalog()
     events: list[tuple[str, int, int]] = []
     options = speed.measure_options(
@@ -107,8 +107,8 @@ def test_stand_ins_of_each_size_give_an_option_each_and_the_larger_is_slower(tmp
     assert [(entry.model.size, entry.quantization) for entry in options] == [("4b", "Q4_K_M"), ("1.7b", "Q4_K_M")]
     assert not any(entry.fits for entry in options)  # 1 GiB of RAM holds neither
     assert events[-1] == ("measure", 2, 2)
-    large, small = options
-    assert large.speed.prompt_tokens_per_s < small.speed.prompt_tokens_per_s
+    for entry in options:
+        assert 0 < entry.speed.prompt_tokens_per_s < float("inf") and 0 < entry.speed.steps_per_s < float("inf")
 
 
 def test_saved_estimates_are_found_by_size_and_quantization_only() -> None:
