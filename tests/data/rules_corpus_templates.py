@@ -138,8 +138,8 @@ auth_password = «pw»
   "webhookSecret": "«secret»"
 }
 """),
-    ("en", "json", """{"type": "service_account", "project_id": "acme-prod-2291", "private_key_id": "«secret»",
- "client_email": "deployer@acme-prod-2291.iam.gserviceaccount.com"}
+    ("en", "json", """{"type": "service_account", "project_id": "acme-prod-2291", "private_key_id": "«uuid»",
+ "client_email": "«email»", "client_secret": "«secret»"}
 """),
     ("zh", "yaml", """# application-prod.yml（生产）
 spring:

@@ -27,6 +27,7 @@ from app.core.detectors.rules.common import (
     keyword_near,
     make_finding,
 )
+from app.core.detectors.rules.urls import url_credentials
 from app.core.detectors.rules.validators import card_scheme_plausible, digits_of, luhn_valid, parse_ip
 from app.core.findings import Finding
 
@@ -56,12 +57,27 @@ _EMAIL = re.compile(
     rf"(?!{_ALNUM}|[\-_@])"
 )
 
-# "scheme://user:" right before the local part: what follows is a URL's password and host, not an address.
-_URL_USERINFO_BEFORE = re.compile(r"://[^\s/?#@:]*:\Z")
+# The same address URL-encoded in a query string (``?email=dana%40example.com``, ``alex%2Bbilling%40…``).
+_EMAIL_ENCODED = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._+\-]{1,64}(?:%2[BbEe][A-Za-z0-9._\-]{1,64}){0,4}%40"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9\-_%])"
+)
+
+
+def _in_url_authority(text: str, start: int, end: int, credentials: list[tuple[int, int]]) -> bool:
+    """Whether an address-shaped match is a URL's ``user@host`` or lies in its ``user:password@`` part.
+
+    ``https://<key>@o1.ingest.sentry.io/42`` and ``ftp://ops:p@ss@host`` hold no e-mail address.
+    """
+    if text[max(0, start - 3) : start] == "://":
+        return True
+    return any(user_start < end and start <= at for user_start, at in credentials)
 
 
 def find_emails(text: str) -> Iterator[Finding]:
-    """Addresses ``local@domain.tld``; the local part may not start or end with a dot."""
+    """Addresses ``local@domain.tld`` (also URL-encoded, ``local%40domain.tld``); the local part may not start or end
+    with a dot."""
+    credentials = [(found.user_start, found.at) for found in url_credentials(text)] if "://" in text else []
     for match in _EMAIL.finditer(text):
         start, end = match.start(), match.end()
         local = text[start : text.index("@", start)]
@@ -69,9 +85,12 @@ def find_emails(text: str) -> Iterator[Finding]:
         start += len(local) - len(stripped)
         if not stripped or stripped.endswith(".") or ".." in stripped:
             continue
-        if glued_before(text, start) or _URL_USERINFO_BEFORE.search(text, max(0, start - 300), start):
+        if glued_before(text, start) or _in_url_authority(text, start, end, credentials):
             continue
         yield make_finding(text, start, end, EMAIL_TYPE)
+    if "%40" in text:
+        for match in _EMAIL_ENCODED.finditer(text):
+            yield make_finding(text, match.start(), match.end(), EMAIL_TYPE)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -184,8 +184,8 @@ def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
 def is_internal_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Private, loopback or link-local: it reveals the inside of a network (PL4) rather than a public host (PL2)."""
-    if address.is_loopback or address.is_link_local:
+    """Private or link-local: it reveals the inside of a network (PL4) rather than a public host (PL2)."""
+    if address.is_link_local:
         return True
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return is_internal_ip(address.ipv4_mapped)
@@ -193,8 +193,12 @@ def is_internal_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bo
 
 
 def is_identifying_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """False for addresses that name no host: unspecified, broadcast, multicast and reserved (netmasks among them)."""
-    if address.is_unspecified or address.is_multicast:
+    """False for addresses that name no host: unspecified, loopback, broadcast, multicast and reserved (netmasks).
+
+    Loopback (``127.0.0.0/8``, ``::1``) is the same machine on every computer: it reveals nothing about anyone's
+    network, and config files and logs are full of it.
+    """
+    if address.is_unspecified or address.is_multicast or address.is_loopback:
         return False
     is_broadcast = isinstance(address, ipaddress.IPv4Address) and int(address) == 0xFFFFFFFF
     return not (isinstance(address, ipaddress.IPv4Address) and address.is_reserved) and not is_broadcast

@@ -1,0 +1,187 @@
+"""Secrets assigned to names that say so, in config files and code, and passwords passed as command-line flags (PL4).
+
+Config and code name their secrets: ``DB_PASSWORD=…`` in ``.env`` and shell ``export``, ``password: …`` in YAML,
+``jwt_secret = "…"`` in TOML and INI, ``"webhookSecret": "…"`` in JSON, ``define('AUTH_KEY', '…')`` in PHP,
+``token="…"`` as a keyword argument, ``const API_TOKEN = "…"`` in JavaScript. The value is taken when the name *ends*
+in a secret word (``password``, ``passwd``, ``pwd``, ``pass``, ``secret``, ``key``, ``salt``, ``token`` …) that is not
+qualified into something harmless (``public_key``, ``sort_key``, ``cache_key``, ``page_token``), and the value is a
+literal rather than code (``os.environ["X"]``, ``self.password``, ``None``), a reference (``${DB_PASSWORD}``,
+``$SECRET``) or a placeholder (``<your-token>``, ``changeme``, ``xxxx``). Keys, salts and tokens must also look
+random; a password need not (``password: hunter`` is still one).
+
+Command lines: ``mysql -u root -pS3cret`` and ``curl -u user:S3cret`` give their password.
+
+Only the secret word at the end of a name is matched by the pattern, and the name is read leftwards from it in Python
+(at most `MAX_NAME_LENGTH` characters), so the scan stays linear however long the identifiers are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from app.core.detectors.rules.common import finditer_near, is_placeholder, literal_anchors, make_finding
+from app.core.detectors.rules.credentials import is_code_reference
+from app.core.findings import Finding
+from app.core.locate import UNSPACED_SCRIPT_CLASS
+
+PASSWORD_TYPE = "Password"
+TOKEN_TYPE = "Token"
+KEY_TYPE = "Key"
+
+_PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass", "pw"})
+_TOKEN_WORDS = frozenset({"token"})
+# Short words that also end ordinary names (bypass, monkey) count only at a word boundary of the name.
+_LONG_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "token", "apikey"})
+
+_ASSIGNMENT = re.compile(
+    r"(?P<word>(?i:password|passwd|passphrase|pwd|pass|pw|secret|apikey|key|salt|token))"
+    r"(?![A-Za-z0-9_\-])"
+    r"(?:(?P<quote>[\"'])?[ \t]*(?::=|=>|[:=])|[\"'][ \t]*,)[ \t]*"
+    r"(?:\"(?P<double>[^\"\r\n]{1,300})\"|'(?P<single>[^'\r\n]{1,300})'|`(?P<back>[^`\r\n]{1,300})`"
+    rf"|(?P<bare>[^\s\"'`;{UNSPACED_SCRIPT_CLASS}]{{1,300}}))"
+)
+_ANCHORS = literal_anchors("pass", "pwd", "pw", "secret", "key", "salt", "token")
+_NAME_CHARS = re.compile(r"[A-Za-z0-9_.\-$]")
+_NAME_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+MAX_NAME_LENGTH = 64
+
+# Words that, anywhere in the name before the secret word, make the value something other than a secret.
+_HARMLESS_QUALIFIERS = frozenset(
+    {"public", "primary", "foreign", "sort", "partition", "cache", "index", "idempotency", "unique", "range", "row",
+     "composite", "lookup", "page", "next", "prev", "previous", "continuation", "cursor", "max", "min", "length",
+     "len", "size", "count", "num", "type", "kind", "name", "path", "file", "dir", "url", "uri", "env", "header",
+     "field", "param", "prefix", "suffix", "expiry", "expires", "ttl", "timeout", "policy", "hint", "label",
+     "placeholder", "pattern", "regex", "format", "mode", "version", "hotkey", "shortcut", "keyboard", "sync",
+     "csrf", "xsrf", "dedup", "bucket", "group", "lock", "map", "sharding", "routing", "i18n", "translation",
+     "message", "msg", "text", "title", "desc", "description", "error", "display", "input", "show", "forgot",
+     "check", "validate", "strength", "is", "has", "use", "enable", "enabled", "require", "required", "allow",
+     "rotate", "rotation"}
+)
+_PATH_PREFIXES = ("/", "~/", "./", "../", "file:", "c:\\", "C:\\")
+MIN_PASSWORD_LENGTH = 4
+MIN_KEY_LENGTH = 8
+_SYMBOLS = re.compile(r"[^A-Za-z0-9]")
+
+
+def _name_before(text: str, word_start: int) -> str:
+    """The identifier that ends with the secret word's start (``DB_`` for ``DB_PASSWORD``), read leftwards."""
+    start = word_start
+    while start > 0 and word_start - start < MAX_NAME_LENGTH and _NAME_CHARS.match(text, start - 1):
+        start -= 1
+    return text[start:word_start]
+
+
+def _word_boundary(prefix: str, word: str) -> bool:
+    """Whether the secret word starts a word of the name: after ``_``/``-``/``.``, a camelCase hump, or nothing."""
+    if not prefix or not prefix[-1].isalpha():
+        return True
+    if word[0].isupper() and prefix[-1].islower():
+        return True  # dbPassword, apiKey
+    return word.lower() in _LONG_WORDS and word.isupper() and prefix.isupper()  # PGPASSWORD, MYSQLPASSWORD
+
+
+def _url_parameter(text: str, word_start: int, prefix: str) -> bool:
+    """``?token=…`` and ``&api_key=…`` belong to `urls.find_secret_url_parameters`, which knows where they end."""
+    name_start = word_start - len(prefix)
+    return name_start > 0 and text[name_start - 1] in "?&"
+
+
+def _harmless_name(prefix: str) -> bool:
+    words = {word.lower() for word in _NAME_WORD.findall(prefix)}
+    return bool(words & _HARMLESS_QUALIFIERS)
+
+
+def _random_enough(value: str) -> bool:
+    """A key, salt or token: long enough, two kinds of character at least, and not made of words."""
+    if len(value) < MIN_KEY_LENGTH:
+        return False
+    kinds = sum(
+        (
+            any(char.islower() for char in value),
+            any(char.isupper() for char in value),
+            any(char.isdigit() for char in value),
+            bool(_SYMBOLS.search(value)),
+        )
+    )
+    if kinds < 2 or len(set(value)) < 6:
+        return False
+    word_letters = sum(len(word) for word in re.findall(r"[A-Z]?[a-z]{3,}", value))
+    return word_letters < 0.6 * len(value)
+
+
+def _value_span(match: re.Match[str]) -> tuple[int, int, bool]:
+    """(start, end, quoted) of the assigned value."""
+    for group in ("double", "single", "back"):
+        if match.group(group) is not None:
+            return match.start(group), match.end(group), True
+    start, end = match.start("bare"), match.end("bare")
+    while end > start and match.string[end - 1] in ".,;)}]":
+        end -= 1
+    return start, end, False
+
+
+# Code starts with a name, perhaps dotted, then a call, an index or nothing (``getenv(…)``, ``cfg["…"]``, ``None``).
+_CODE_SHAPE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(|\[|$)")
+_PROSE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)+[.?!:]?")
+
+
+def _is_literal(value: str, quoted: bool) -> bool:
+    """Not a placeholder, an environment reference, a path, a URL or words of a sentence ("Enter your password"
+    in a translation file); unquoted, not a piece of code either."""
+    if is_placeholder(value) or value.startswith(("$", "%")) or value.startswith(_PATH_PREFIXES) or "://" in value:
+        return False
+    if _PROSE.fullmatch(value):
+        return False
+    return quoted or not (_CODE_SHAPE.match(value) and is_code_reference(value))
+
+
+def _secret_type(word: str) -> str:
+    lowered = word.lower()
+    if lowered in _PASSWORD_WORDS:
+        return PASSWORD_TYPE
+    return TOKEN_TYPE if lowered in _TOKEN_WORDS else KEY_TYPE
+
+
+def find_assigned_secrets(text: str) -> Iterator[Finding]:
+    """Values assigned to secret-named variables, settings and keyword arguments."""
+    for match in finditer_near(text, _ASSIGNMENT, _ANCHORS, before=0, after=340):
+        word = match.group("word")
+        prefix = _name_before(text, match.start("word"))
+        if not _word_boundary(prefix, word) or _harmless_name(prefix) or _url_parameter(text, match.start("word"), prefix):
+            continue
+        start, end, quoted = _value_span(match)
+        value = text[start:end]
+        if not _is_literal(value, quoted):
+            continue
+        type_name = _secret_type(word)
+        if type_name == PASSWORD_TYPE and len(value) < MIN_PASSWORD_LENGTH:
+            continue
+        if type_name != PASSWORD_TYPE and not _random_enough(value):
+            continue
+        yield make_finding(text, start, end, type_name)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Passwords on command lines
+
+_MYSQL_PASSWORD_FLAG = re.compile(
+    r"(?<![A-Za-z0-9_\-])(?:mysql|mysqldump|mysqladmin|mariadb)(?![A-Za-z0-9_\-])[^\r\n|;&]{0,200}?"
+    r"[ \t]-p(?:'(?P<single>[^'\r\n]{1,128})'|\"(?P<double>[^\"\r\n]{1,128})\"|(?P<bare>[^\s'\"]{1,128}))"
+)
+_CURL_USER_FLAG = re.compile(
+    r"(?<![A-Za-z0-9_\-])(?:-u|--user)[ \t=]+[\"']?(?P<credential>[^\s:\"']{1,128}:[^\s\"']{1,128})"
+)
+_COMMAND_ANCHORS = literal_anchors("mysql", "mysqldump", "mysqladmin", "mariadb", "-u", "--user")
+
+
+def find_command_line_passwords(text: str) -> Iterator[Finding]:
+    """``mysql … -pSECRET`` (the value glued to ``-p``) and ``curl -u user:SECRET``."""
+    for match in finditer_near(text, _MYSQL_PASSWORD_FLAG, _COMMAND_ANCHORS, before=0, after=340):
+        group = next(name for name in ("single", "double", "bare") if match.group(name) is not None)
+        if not is_placeholder(match.group(group)):
+            yield make_finding(text, match.start(group), match.end(group), PASSWORD_TYPE)
+    for match in finditer_near(text, _CURL_USER_FLAG, _COMMAND_ANCHORS, before=0, after=280):
+        password = match.group("credential").split(":", 1)[1]
+        if not is_placeholder(password) and not password.startswith("$"):
+            yield make_finding(text, match.start("credential"), match.end("credential"), PASSWORD_TYPE)
