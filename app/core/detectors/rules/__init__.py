@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from app.core.detectors.base import ProgressCallback, check_cancelled
 from app.core.detectors.rules.assignments import find_assigned_secrets, find_command_line_passwords
-from app.core.detectors.rules.codes import find_recovery_codes, find_verification_codes
+from app.core.detectors.rules.birthdates import find_birth_dates
+from app.core.detectors.rules.codes import find_pins, find_recovery_codes, find_verification_codes
 from app.core.detectors.rules.common import Recognizer
 from app.core.detectors.rules.contact import find_emails, find_phone_numbers
 from app.core.detectors.rules.credentials import (
@@ -26,8 +27,13 @@ from app.core.detectors.rules.credentials import (
     find_login_pairs,
     find_passwords,
 )
-from app.core.detectors.rules.finance import find_ibans, find_payment_cards
-from app.core.detectors.rules.identity import find_cn_resident_ids, find_us_ssns
+from app.core.detectors.rules.finance import find_bank_accounts, find_ibans, find_payment_cards
+from app.core.detectors.rules.identity import (
+    find_cn_resident_ids,
+    find_passport_numbers,
+    find_uk_national_insurance_numbers,
+    find_us_ssns,
+)
 from app.core.detectors.rules.network import find_ipv4_addresses, find_ipv6_addresses, find_mac_addresses
 from app.core.detectors.rules.reading import ReadingView, reading_view
 from app.core.detectors.rules.secrets import (
@@ -52,8 +58,12 @@ ALL_RECOGNIZERS: tuple[Recognizer, ...] = (
     find_phone_numbers,
     find_payment_cards,
     find_ibans,
+    find_bank_accounts,
     find_cn_resident_ids,
     find_us_ssns,
+    find_uk_national_insurance_numbers,
+    find_passport_numbers,
+    find_birth_dates,
     find_ipv4_addresses,
     find_ipv6_addresses,
     find_mac_addresses,
@@ -73,6 +83,7 @@ ALL_RECOGNIZERS: tuple[Recognizer, ...] = (
     find_assigned_secrets,
     find_command_line_passwords,
     find_verification_codes,
+    find_pins,
     find_recovery_codes,
 )
 

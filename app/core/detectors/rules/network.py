@@ -93,28 +93,40 @@ _MAC_DASH = re.compile(r"(?<![0-9A-Za-z:\-])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}
 _MAC_DOTTED = re.compile(
     r"(?<![0-9A-Za-z.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Za-z]|\.[0-9A-Fa-f])"
 )
-_MAC_WORDS = re.compile(r"(?<![A-Za-z])(?:mac|hwaddr|ether|bssid|physical address)(?![A-Za-z])|物理地址",
+# H3C / Huawei write MACs as three groups of four ("48ac-9de9-d3c6"); Cisco's dotted form is above.
+_MAC_DASHED_QUADS = re.compile(
+    r"(?<![0-9A-Za-z:\-.])[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}(?![0-9A-Za-z]|[\-:.][0-9A-Fa-f])"
+)
+_MAC_WORDS = re.compile(r"(?<![A-Za-z])(?:mac|hwaddr|ether|bssid|physical address|arp|dhcpack)(?![A-Za-z])|物理地址",
                         re.IGNORECASE)
 MAC_CONTEXT_BEFORE = 30
 
 
-def _digits_only_dashed(pattern: re.Pattern[str], value: str) -> bool:
-    return pattern is _MAC_DASH and value.replace("-", "").isdigit()
+def _needs_mac_word(pattern: re.Pattern[str], value: str) -> bool:
+    """Shapes that read as something else unless a MAC word is near: dashed digits only (a list of numbers), and
+    three groups of four that are not lower-case hex with letters and digits (a licence key, a serial number)."""
+    compact = value.replace("-", "")
+    if pattern is _MAC_DASH:
+        return compact.isdigit()
+    if pattern is _MAC_DASHED_QUADS:
+        mixed = any(char.isdigit() for char in compact) and any(char.isalpha() for char in compact)
+        return not (mixed and compact.islower())
+    return False
 
 
 def find_mac_addresses(text: str) -> Iterator[Finding]:
-    """MAC addresses: ``aa:bb:cc:dd:ee:ff``, ``AA-BB-CC-DD-EE-FF`` and Cisco's ``aabb.ccdd.eeff``.
+    """MAC addresses: ``aa:bb:cc:dd:ee:ff``, ``AA-BB-CC-DD-EE-FF``, Cisco's ``aabb.ccdd.eeff``, H3C's ``aabb-ccdd-eeff``.
 
     The dashed form written with digits only (``12-34-56-78-90-12``) reads as well as a list of numbers, so it counts
     only next to a MAC word.
     """
-    for pattern in (_MAC_COLON, _MAC_DASH, _MAC_DOTTED):
+    for pattern in (_MAC_COLON, _MAC_DASH, _MAC_DOTTED, _MAC_DASHED_QUADS):
         for match in pattern.finditer(text):
             start, end = match.span()
             value = match.group()
             if not mac_address_meaningful(value) or not standalone(text, start, end):
                 continue
-            if _digits_only_dashed(pattern, value) and not keyword_near(
+            if _needs_mac_word(pattern, value) and not keyword_near(
                 text, start, end, _MAC_WORDS, before=MAC_CONTEXT_BEFORE
             ):
                 continue

@@ -134,11 +134,7 @@ def cn_resident_id_check_char(first17: str) -> str:
 
 def plausible_birth_date(yyyymmdd: str, today: datetime.date | None = None) -> bool:
     """A real calendar date between 1900 and today."""
-    try:
-        born = datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
-    except ValueError:
-        return False
-    return born.year >= _OLDEST_BIRTH_YEAR and born <= (today or datetime.date.today())
+    return calendar_date_valid(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]), today)
 
 
 def cn_resident_id_valid(value: str, today: datetime.date | None = None) -> bool:
@@ -208,3 +204,30 @@ def mac_address_meaningful(value: str) -> bool:
     """Not the all-zero or broadcast address, which identify no device."""
     compact = _NON_ALNUM.sub("", value).lower()
     return len(compact) == 12 and compact not in {"000000000000", "ffffffffffff"}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# UK National Insurance number
+
+# Two prefix letters (D, F, I, Q, U, V never; O never second; a few pairs never issued), six digits, a suffix A–D.
+_NINO = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]")
+_NINO_UNUSED_PREFIXES = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
+
+
+def uk_nino_valid(value: str) -> bool:
+    """The format HMRC issues (spaces allowed): ``QQ 12 34 56 C`` shapes with the allowed letters."""
+    compact = value.replace(" ", "").upper()
+    return bool(_NINO.fullmatch(compact)) and compact[:2] not in _NINO_UNUSED_PREFIXES
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Calendar dates
+
+
+def calendar_date_valid(year: int, month: int, day: int, today: datetime.date | None = None) -> bool:
+    """A real date between 1900 and today (a date of birth cannot lie in the future)."""
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return date.year >= _OLDEST_BIRTH_YEAR and date <= (today or datetime.date.today())
