@@ -483,6 +483,132 @@ Phone: «phone_us»
 """),
     ("zh", "chat", """办公室电话«landline}，有事找前台。
 """.replace("}", "»")),
+    # ---------------------------------------------------------------- second batch: other phrasings
+    ("en", "env", """# heroku config:get
+DATABASE_PASSWORD: «pw»
+SECRET_KEY_BASE: «secret»
+RAILS_MASTER_KEY: «secret»
+"""),
+    ("en", "shell", """PS C:\\Users\\dev> $env:OPENAI_API_KEY = "«vendor»"
+PS C:\\Users\\dev> python run.py
+"""),
+    ("en", "shell", """set DB_PASS=«pw»
+set API_SECRET=«secret»
+node server.js
+"""),
+    ("en", "yaml", """# GitHub Actions
+env:
+  NPM_TOKEN: «vendor»
+  SLACK_WEBHOOK_URL: https://hooks.slack.com/services/«slack_hook»
+"""),
+    ("en", "ini", """[smtp]
+server = smtp.mailgun.org
+login = «email»
+passwd = «pw»
+"""),
+    ("en", "python", """app.config["SECRET_KEY"] = "«secret»"
+app.config["MAIL_PASSWORD"] = "«pw»"
+"""),
+    ("en", "python", """client = OpenAI(api_key="«vendor»")
+hf_api = HfApi(token="«hf»")
+"""),
+    ("en", "js", """module.exports = {
+  jwtSecret: '«secret»',
+  dbPassword: '«pw»',
+};
+"""),
+    ("en", "js", """const firebaseConfig = { apiKey: "AIza«token»", authDomain: "acme-1f2e.firebaseapp.com" };
+"""),
+    ("en", "php", """$config['encryption_key'] = '«secret»';
+$db['default']['password'] = '«pw»';
+"""),
+    ("en", "xml", """<connectionStrings>
+  <add name="Main" connectionString="Data Source=«ipint»;Initial Catalog=Crm;User ID=crm;Password=«pw»" />
+</connectionStrings>
+"""),
+    ("en", "docker", """docker run -d -e POSTGRES_PASSWORD=«pw» -e PGADMIN_DEFAULT_PASSWORD=«pw» -p 5432:5432 postgres
+"""),
+    ("en", "docker", """docker login -u «user» -p «pw» registry.example-corp.com
+"""),
+    ("en", "url", """Grafana: http://admin:«urlpw»@«ipint»:3000/d/abc123/overview
+"""),
+    ("en", "url", """amqp://guest:«urlpw»@«host»:5672/%2F is what the worker uses
+"""),
+    ("en", "url", """Discord alert hook → https://discordapp.com/api/webhooks/«discord_hook»
+"""),
+    ("en", "url", """Unsubscribe link: https://news.example.com/u?e=«email_enc»&list=7
+"""),
+    ("en", "log", """«ts» WARN  retrying POST https://hooks.slack.com/services/«slack_hook» (429)
+"""),
+    ("en", "log", """«ts» INFO  login ok user=«email» ip=«ip» mfa=totp
+"""),
+    ("en", "otp", """Your Microsoft account security code is «otp6»
+"""),
+    ("en", "otp", """Use «otp» as your login code for Slack. It expires in 10 minutes.
+"""),
+    ("en", "otp", """Verification code: «otp» (valid for 5 min). Reply STOP to opt out.
+"""),
+    ("en", "otp", """Enter this one-time password to continue: «otp»
+"""),
+    ("zh", "otp", """【支付宝】校验码«otp6»，您正在登录，若非本人操作请勿泄露。
+"""),
+    ("zh", "otp", """您的登录验证码：«otp»，有效期10分钟。
+"""),
+    ("zh", "otp", """验证码«otp»，用于修改密码，请勿告知他人。
+"""),
+    ("en", "codes", """Recovery codes (GitLab):
+1. «backup»
+"""),
+    ("en", "codes", """Save these 2FA backup codes: «backupc». Each can be used once.
+"""),
+    ("zh", "codes", """两步验证恢复码如下，请妥善保管：
+«backup»
+"""),
+    ("en", "codes", """gate code «pin», then the door code is «pin}# on the keypad
+""".replace("}", "»")),
+    ("en", "codes", """ATM PIN: «pin»
+"""),
+    ("zh", "codes", """保险柜密码 «pin»，钥匙在抽屉里。
+"""),
+    ("zh", "codes", """快递柜取件后记得把门禁码«pin}告诉保洁阿姨。
+""".replace("}", "»")),
+    ("en", "creds", """Sign-in: «email» / «pw»
+"""),
+    ("en", "creds", """WiFi: «ssid» / «pw»
+"""),
+    ("zh", "creds", """用户名：«user»，密码：«pw»，登录后台后记得改。
+"""),
+    ("en", "form", """D.O.B.: «dob»
+SSN: «ssn»
+"""),
+    ("en", "form", """Born «dob» in Leeds. NINO: «nino».
+"""),
+    ("en", "form", """Patient: «name» | Date of Birth: «dob» | MRN 00«pid»
+"""),
+    ("zh", "form", """出生年月：«dobzh»
+护照：«passport»
+"""),
+    ("zh", "form", """生日«dobzh}，想订那天的蛋糕。
+""".replace("}", "»")),
+    ("en", "bank", """Please send the refund to acct # «acct» (routing «routing»).
+"""),
+    ("en", "bank", """Beneficiary account number «acct», sort code 20-00-00.
+"""),
+    ("zh", "bank", """收款账户：«cnacct}（工商银行），户名«namezh}。
+""".replace("}", "»")),
+    ("en", "net", """arp -a
+? («ipint») at «mac» [ether] on wlan0
+"""),
+    ("en", "net", """Device MAC: «mac», serial SN-«pid»
+"""),
+    ("zh", "net", """网关地址«ipint}，路由器MAC «mac}。
+""".replace("}", "»")),
+    ("zh", "chat", """售后电话«landline}，工作日9点到6点。
+""".replace("}", "»")),
+    ("en", "chat", """here's the prod jwt if you want to debug: «jwt»
+"""),
+    ("en", "chat", """can someone rotate this? «vendor» got committed to the public repo
+"""),
 ]
 
 CLEAN: list[tuple[str, str, str]] = [
@@ -639,5 +765,75 @@ https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX
 GET /static/app.«version».js 304 2ms
 """),
     ("en", "chat", """The build number is 20260115.3 and the ticket is JIRA-4821. Deploy window 22:00–23:00 UTC.
+"""),
+
+    # ---------------------------------------------------------------- second batch: clean
+    ("en", "code", """for pin in range(0, 40):
+    GPIO.setup(pin, GPIO.OUT)  # pin 13 drives the LED
+"""),
+    ("en", "docs", """Account numbers must be 8 to 12 digits. Example: enter your account number without dashes.
+"""),
+    ("en", "chat", """I was born in 1990 and moved to Berlin in 2015. My birthday party is on Saturday!
+"""),
+    ("en", "docs", """Passport photos must be 35 x 45 mm. Bring your passport and two photos to the appointment.
+"""),
+    ("en", "code", """SELECT account_id, balance FROM accounts WHERE account_number = :account_number LIMIT 50;
+"""),
+    ("en", "log", """«ts» INFO  cache key=user:«pid»:profile hit ratio 0.93
+"""),
+    ("en", "code", """const token = await getToken();
+const key = `${prefix}:${id}`;
+headers["X-Api-Key"] = apiKey;
+"""),
+    ("en", "code", """primary_key = "id"
+sort_key = "created_at"
+public_key = load_pem_public_key(data)
+"""),
+    ("en", "docs", """Set `SECRET_KEY` to a long random string. Never commit it. See https://docs.djangoproject.com/en/5.0/ref/settings/#secret-key
+"""),
+    ("en", "chat", """The door is the second on the left, code is on the sticky note I gave you.
+"""),
+    ("en", "chat", """Order «order» total «amount», delivery between 14:00 and 16:00, gate 4.
+"""),
+    ("en", "docs", """Backup codes: you have 10 left. Generate new ones if you run out.
+"""),
+    ("en", "log", """«ts» ERROR Invalid verification code for user id «pid» (attempt 2 of 5)
+"""),
+    ("en", "code", """if otp_code != expected_code:
+    raise InvalidOTP("code mismatch")
+"""),
+    ("en", "docs", """Use the format YYYY-MM-DD for dates, e.g. date of birth must be in the past.
+"""),
+    ("en", "chat", """Our team won 3-1 last night, next match 2-0 hopefully. Score 4821 points in the app!
+"""),
+    ("zh", "chat", """我的生日快到了，想请大家吃饭，时间定在周六晚上7点。
+"""),
+    ("zh", "docs", """护照办理需要携带身份证原件和两张照片，工作日可以预约。
+"""),
+    ("zh", "docs", """账号注册后请及时绑定手机，并设置登录密码和支付密码。
+"""),
+    ("zh", "log", """[WARN] 登录失败次数过多，账号已锁定 30 分钟。
+"""),
+    ("zh", "chat", """门禁坏了，物业说明天来修，先走侧门。
+"""),
+    ("en", "config", """max_connections: 100
+timeout_seconds: 30
+retry_backoff: 2.5
+listen: "[::]:8443"
+"""),
+    ("en", "docs", """Sample webhook: https://discord.com/api/webhooks/{webhook.id}/{webhook.token}
+"""),
+    ("en", "code", """password_min_length = 12
+PASSWORD_RESET_TIMEOUT = 3600
+token_type = "bearer"
+"""),
+    ("en", "log", """Nov 12 03:14:07 gw01 sshd[«pid»]: Accepted publickey for deploy from 127.0.0.1 port 51234 ssh2
+"""),
+    ("en", "docs", """Flight LH 401 departs 10:45 from gate B22; seat 14C. Baggage allowance 23 kg.
+"""),
+    ("en", "chat", """ISBN 978-0-13-468599-1 is the second edition, page 412 has the diagram.
+"""),
+    ("en", "code", """git commit -m "fix: bump version to «version»"
+git tag v«version»
 """),
 ]

@@ -9,7 +9,8 @@ literal rather than code (``os.environ["X"]``, ``self.password``, ``None``), a r
 ``$SECRET``) or a placeholder (``<your-token>``, ``changeme``, ``xxxx``). Keys, salts and tokens must also look
 random; a password need not (``password: hunter`` is still one).
 
-Command lines: ``mysql -u root -pS3cret`` and ``curl -u user:S3cret`` give their password.
+Command lines: ``mysql -u root -pS3cret``, ``docker login -u me -p S3cret``, ``sshpass -p``, ``redis-cli -a`` and
+``curl -u user:S3cret`` give their password.
 
 Only the secret word at the end of a name is matched by the pattern, and the name is read leftwards from it in Python
 (at most `MAX_NAME_LENGTH` characters), so the scan stays linear however long the identifiers are.
@@ -36,8 +37,9 @@ _LONG_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "token", 
 
 _ASSIGNMENT = re.compile(
     r"(?P<word>(?i:password|passwd|passphrase|pwd|pass|pw|secret|apikey|key|salt|token))"
+    r"(?:[_\-.](?i:base|value|b64|base64|hex|raw|plain|plaintext|str|string))?"  # SECRET_KEY_BASE, token_value
     r"(?![A-Za-z0-9_\-])"
-    r"(?:(?P<quote>[\"'])?[ \t]*(?::=|=>|[:=])|[\"'][ \t]*,)[ \t]*"
+    r"(?:[\"']?\]?[ \t]*(?::=|=>|[:=])|[\"'][ \t]*,)[ \t]*"  # NAME=, "name":, ["name"] =, define('NAME',
     r"(?:\"(?P<double>[^\"\r\n]{1,300})\"|'(?P<single>[^'\r\n]{1,300})'|`(?P<back>[^`\r\n]{1,300})`"
     rf"|(?P<bare>[^\s\"'`;{UNSPACED_SCRIPT_CLASS}]{{1,300}}))"
 )
@@ -58,7 +60,8 @@ _HARMLESS_QUALIFIERS = frozenset(
      "check", "validate", "strength", "is", "has", "use", "enable", "enabled", "require", "required", "allow",
      "rotate", "rotation"}
 )
-_PATH_PREFIXES = ("/", "~/", "./", "../", "file:", "c:\\", "C:\\")
+# A file path (``/etc/ssl/key.pem``, ``~/.ssh/id_rsa``, ``C:\\keys\\app.pfx``): where a key lives, not the key.
+_PATH = re.compile(r"(?:~|\.{1,2})?/(?:[\w.\-]+/)*[\w.\-]*|[A-Za-z]:\\[\w.\\\- ]*|file:\S*")
 MIN_PASSWORD_LENGTH = 4
 MIN_KEY_LENGTH = 8
 _SYMBOLS = re.compile(r"[^A-Za-z0-9]")
@@ -129,7 +132,7 @@ _PROSE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)+[.?!:]?")
 def _is_literal(value: str, quoted: bool) -> bool:
     """Not a placeholder, an environment reference, a path, a URL or words of a sentence ("Enter your password"
     in a translation file); unquoted, not a piece of code either."""
-    if is_placeholder(value) or value.startswith(("$", "%")) or value.startswith(_PATH_PREFIXES) or "://" in value:
+    if is_placeholder(value) or value.startswith(("$", "%")) or _PATH.fullmatch(value) or "://" in value:
         return False
     if _PROSE.fullmatch(value):
         return False
@@ -169,18 +172,29 @@ _MYSQL_PASSWORD_FLAG = re.compile(
     r"(?<![A-Za-z0-9_\-])(?:mysql|mysqldump|mysqladmin|mariadb)(?![A-Za-z0-9_\-])[^\r\n|;&]{0,200}?"
     r"[ \t]-p(?:'(?P<single>[^'\r\n]{1,128})'|\"(?P<double>[^\"\r\n]{1,128})\"|(?P<bare>[^\s'\"]{1,128}))"
 )
+# "docker login -u me -p S3cret", "sshpass -p S3cret ssh …", "redis-cli -a S3cret".
+_SPACED_PASSWORD_FLAG = re.compile(
+    r"(?<![A-Za-z0-9_\-])(?:(?:docker|podman|nerdctl|helm|oras)[ \t]+(?:registry[ \t]+)?login|sshpass|redis-cli)"
+    r"(?![A-Za-z0-9_\-])[^\r\n|;&]{0,200}?[ \t](?:-p|--password|-a)[ \t=]+"
+    r"(?:'(?P<single>[^'\r\n]{1,128})'|\"(?P<double>[^\"\r\n]{1,128})\"|(?P<bare>[^\s'\"]{1,128}))"
+)
 _CURL_USER_FLAG = re.compile(
     r"(?<![A-Za-z0-9_\-])(?:-u|--user)[ \t=]+[\"']?(?P<credential>[^\s:\"']{1,128}:[^\s\"']{1,128})"
 )
-_COMMAND_ANCHORS = literal_anchors("mysql", "mysqldump", "mysqladmin", "mariadb", "-u", "--user")
+_COMMAND_ANCHORS = literal_anchors(
+    "mysql", "mariadb", "docker", "podman", "nerdctl", "helm", "oras", "sshpass", "redis-cli", "-u", "--user"
+)
 
 
 def find_command_line_passwords(text: str) -> Iterator[Finding]:
-    """``mysql … -pSECRET`` (the value glued to ``-p``) and ``curl -u user:SECRET``."""
-    for match in finditer_near(text, _MYSQL_PASSWORD_FLAG, _COMMAND_ANCHORS, before=0, after=340):
-        group = next(name for name in ("single", "double", "bare") if match.group(name) is not None)
-        if not is_placeholder(match.group(group)):
-            yield make_finding(text, match.start(group), match.end(group), PASSWORD_TYPE)
+    """``mysql … -pSECRET`` (the value glued to ``-p``), ``docker login … -p SECRET``, ``sshpass -p``, ``redis-cli -a``
+    and ``curl -u user:SECRET``."""
+    for pattern in (_MYSQL_PASSWORD_FLAG, _SPACED_PASSWORD_FLAG):
+        for match in finditer_near(text, pattern, _COMMAND_ANCHORS, before=0, after=340):
+            group = next(name for name in ("single", "double", "bare") if match.group(name) is not None)
+            value = match.group(group)
+            if not is_placeholder(value) and not value.startswith("$"):
+                yield make_finding(text, match.start(group), match.end(group), PASSWORD_TYPE)
     for match in finditer_near(text, _CURL_USER_FLAG, _COMMAND_ANCHORS, before=0, after=280):
         password = match.group("credential").split(":", 1)[1]
         if not is_placeholder(password) and not password.startswith("$"):

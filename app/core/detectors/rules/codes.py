@@ -133,9 +133,22 @@ def _code_shape_fits(match: re.Match[str], key_word: _KeyWord) -> bool:
     return any(char.isdigit() for char in value) and any(char.isalpha() for char in value)
 
 
+# A number introduced as something else: "code for user id 33837", "code sent for order #48213", "attempt 2".
+_LABELLED_NUMBER = re.compile(
+    r"(?<![A-Za-z])(?i:id|ids|no|number|num|order|ticket|case|ref|reference|invoice|account|user|attempt|step|room|"
+    r"flight|line|port|pid|version|build|item|page)[ \t:#.]*$|#[ \t]*$|订单号?[ \t:：]*$|编号[ \t:：]*$"
+)
+
+
+def _labelled(text: str, key_word: _KeyWord, start: int) -> bool:
+    return bool(_LABELLED_NUMBER.search(text, max(key_word.end, start - 20), start))
+
+
 def _code_after(text: str, key_word: _KeyWord, right: int) -> tuple[int, int] | None:
     for match in _CODE_CANDIDATE.finditer(text, key_word.end, right):
         if not _code_shape_fits(match, key_word) or _part_of_longer_number(text, *match.span()):
+            continue
+        if _labelled(text, key_word, match.start()):
             continue
         if key_word.strict and not _LINK_AFTER.match(text[key_word.end : match.start()]):
             return None

@@ -288,6 +288,9 @@ def _password_type(word: str) -> str:
     return PIN_TYPE if word.lower().startswith("pin") else PASSWORD_TYPE
 
 
+_KEY_WORD_AGAIN = re.compile(_PASSWORD_WORDS + r"[\"']?[ \t]*[:=：]")
+
+
 def find_passwords(text: str) -> Iterator[Finding]:
     """The value after a password key word, in English or Chinese."""
     for match in finditer_near(text, _PASSWORD_LEAD, _PASSWORD_ANCHORS, before=0, after=40):
@@ -296,6 +299,8 @@ def find_passwords(text: str) -> Iterator[Finding]:
         if not separator and word.isascii():
             continue
         explicit = any(char in separator for char in ":=：")
+        if _KEY_WORD_AGAIN.match(text, match.end()):
+            continue  # "password=password=…", "Password: Password:" — a label repeated, not a value
         span = _password_span(text, match.end(), explicit, word)
         if span is not None:
             yield make_finding(text, span[0], span[1], _password_type(word))

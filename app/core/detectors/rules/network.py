@@ -26,7 +26,7 @@ DEVICE_ID_TYPE = "Device ID"
 _IPV4 = re.compile(r"(?<![0-9A-Za-z.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9A-Za-z]|\.[0-9])")
 _VERSION_WORDS = re.compile(
     r"(?:(?i:version)|(?<![A-Za-z])(?i:ver\.?|release|build|v|section|sec\.|rfc|chapter|clause|step|table|figure|fig\.)"
-    r"|版本)[\s_=:\"'(\[]*$|§\s*$"
+    r"|版本)(?:[ \t](?i:to|from|is|was|of))?[\s_=:\"'(\[]*$|§\s*$"
 )
 # A broadcast address or a netmask next to its key word names no host ("broadcast 10.255.255.255", "netmask …").
 _NOT_A_HOST_WORDS = re.compile(r"(?<![A-Za-z])(?i:broadcast|brd|netmask|mask|subnet)[\s:=]*$")

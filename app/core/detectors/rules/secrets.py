@@ -36,6 +36,7 @@ class VendorKey:
     vendor: str
     body: str
     type_name: str = KEY_TYPE
+    letters_only: bool = False  # the vendor issues keys without digits (Hugging Face): mixed case is enough
 
 
 VENDOR_KEYS: tuple[VendorKey, ...] = (
@@ -55,8 +56,8 @@ VENDOR_KEYS: tuple[VendorKey, ...] = (
     VendorKey("SendGrid key", r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
     VendorKey("Mailgun key", r"key-[0-9a-f]{32}"),
     VendorKey("Mailchimp key", r"[0-9a-f]{32}-us[0-9]{1,2}"),
-    VendorKey("Hugging Face token", r"hf_[A-Za-z0-9]{30,100}", TOKEN_TYPE),
-    VendorKey("Hugging Face organization token", r"api_org_[A-Za-z0-9]{30,100}", TOKEN_TYPE),
+    VendorKey("Hugging Face token", r"hf_[A-Za-z0-9]{30,100}", TOKEN_TYPE, letters_only=True),
+    VendorKey("Hugging Face organization token", r"api_org_[A-Za-z0-9]{30,100}", TOKEN_TYPE, letters_only=True),
     VendorKey("Tencent Cloud SecretId", r"AKID[A-Za-z0-9]{32}"),
     VendorKey("Alibaba Cloud AccessKey ID", r"LTAI[A-Za-z0-9]{12,28}"),
     VendorKey("Google OAuth client secret", r"GOCSPX-[A-Za-z0-9_\-]{28}"),
@@ -91,27 +92,25 @@ _KEY_LIKE_RUN = re.compile(r"(?<![A-Za-z0-9_\-.:+/=])[A-Za-z0-9_\-.:+/=]{20,}")
 
 
 def find_vendor_keys(text: str) -> Iterator[Finding]:
-    """Keys and tokens with a known vendor prefix, when random-looking (`_random_key_body`)."""
+    """Keys and tokens with a known vendor prefix, when they look random (`_random_key_body`)."""
     for run in _KEY_LIKE_RUN.finditer(text):
         yield from _vendor_keys_in(text, run.start(), run.end())
 
 
-def _random_key_body(value: str) -> bool:
-    """A random key holds a digit, or (Hugging Face tokens are letters only) mixes cases without forming words.
+def _random_key_body(value: str, letters_only: bool) -> bool:
+    """A random key holds a digit; one of a vendor that issues letter-only keys (Hugging Face) mixes cases instead.
 
-    A word-like look-alike (``sk-this-is-not-a-key``, ``hf_HuggingFaceModelsDirectory``) does neither.
+    A word-like look-alike (``sk-this-is-not-a-key``, ``hf_models``) does neither.
     """
     if any(char.isdigit() for char in value):
         return True
-    if not (any(char.isupper() for char in value) and any(char.islower() for char in value)):
-        return False
-    return sum(len(word) for word in _WORDS_IN_IDENTIFIER.findall(value)) < 0.6 * len(value)
+    return letters_only and any(char.isupper() for char in value) and any(char.islower() for char in value)
 
 
 def _vendor_keys_in(text: str, start: int, end: int) -> Iterator[Finding]:
     for match in _VENDOR_KEY.finditer(text, start, end):
         vendor_key = VENDOR_KEYS[int(match.lastgroup[1:])]
-        if _random_key_body(match.group()):
+        if _random_key_body(match.group(), vendor_key.letters_only):
             yield make_finding(text, match.start(), match.end(), vendor_key.type_name)
 
 
