@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from app.core.detectors.rules.common import finditer_near, is_placeholder, literal_anchors, make_finding
+from app.core.detectors.rules.common import finditer_near, is_placeholder, is_prose, literal_anchors, make_finding
 from app.core.detectors.rules.credentials import is_code_reference
 from app.core.findings import Finding
 from app.core.locate import UNSPACED_SCRIPT_CLASS
@@ -126,7 +126,6 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, bool]:
 
 # Code starts with a name, perhaps dotted, then a call, an index or nothing (``getenv(…)``, ``cfg["…"]``, ``None``).
 _CODE_SHAPE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(|\[|$)")
-_PROSE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)+[.?!:]?")
 
 
 def _is_literal(value: str, quoted: bool) -> bool:
@@ -134,7 +133,7 @@ def _is_literal(value: str, quoted: bool) -> bool:
     in a translation file); unquoted, not a piece of code either."""
     if is_placeholder(value) or value.startswith(("$", "%")) or _PATH.fullmatch(value) or "://" in value:
         return False
-    if _PROSE.fullmatch(value):
+    if is_prose(value):
         return False
     return quoted or not (_CODE_SHAPE.match(value) and is_code_reference(value))
 

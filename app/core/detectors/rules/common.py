@@ -158,3 +158,20 @@ def is_placeholder(value: str) -> bool:
     if lowered in _PLACEHOLDER_VALUES or lowered.startswith(_PLACEHOLDER_PREFIXES):
         return True
     return set(lowered) <= _PLACEHOLDER_FILL or bool(_PLACEHOLDER_TAIL.search(value))
+
+
+_SENTENCE_WORDS = re.compile(r"[A-Za-z']+(?: [A-Za-z']+)+[.?!:…]?")
+_FUNCTION_WORDS = frozenset(
+    {"your", "the", "a", "an", "to", "of", "is", "are", "please", "enter", "for", "and", "or", "not", "my", "this"}
+)
+
+
+def is_prose(value: str) -> bool:
+    """Words of a sentence ("Forgot your password?", "Enter the API key") — a UI string, not a secret.
+
+    A passphrase of plain words ("correct horse battery staple") has no sentence punctuation or function words.
+    """
+    if not _SENTENCE_WORDS.fullmatch(value):
+        return False
+    words = {word.lower() for word in value.rstrip(".?!:…").split()}
+    return value[-1] in ".?!:…" or bool(words & _FUNCTION_WORDS)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from app.core.detectors.rules.common import (
     finditer_near,
     is_placeholder,
+    is_prose,
     literal_anchors,
     make_finding,
     trim_trailing,
@@ -309,7 +310,8 @@ def find_passwords(text: str) -> Iterator[Finding]:
 def _password_span(text: str, start: int, explicit: bool, word: str) -> tuple[int, int] | None:
     quoted = _quoted_value(text, start)
     if quoted is not None:
-        return quoted
+        value = text[quoted[0] : quoted[1]]
+        return None if is_placeholder(value) or is_prose(value) else quoted
     # "!" and "?" stay: passwords end in them far more often than sentences around a password do.
     end = _before_next_pair(text, start, _value_end(text, start))
     end = trim_trailing(text, start, end, ".,;)]}>\"'。，；！？）】")
