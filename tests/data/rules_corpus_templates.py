@@ -609,6 +609,89 @@ SSN: «ssn»
 """),
     ("en", "chat", """can someone rotate this? «vendor» got committed to the public repo
 """),
+    # ---------------------------------------------------------------- third batch
+    ("en", "env", """# staging.env
+POSTGRES_HOST=«ipint»
+POSTGRES_PASS=«pw»
+CELERY_BROKER_URL=«dburl»
+STRIPE_SK=«vendor»
+"""),
+    ("en", "yaml", """kafka:
+  sasl:
+    username: svc-events
+    password: '«pw»'
+  ssl:
+    keystore-password: «pw»
+"""),
+    ("en", "toml", """[tool.poetry.http-basic.private]
+username = "ci"
+password = "«pw»"
+[secrets]
+github_token = "«vendor»"
+"""),
+    ("en", "json", """{"auths": {"registry.example.com": {"auth": "«token»", "email": "«email»"}}}
+"""),
+    ("en", "python", """SMTP_CONFIG = dict(host="smtp.office365.com", port=587, user="«email»", password="«pw»")
+"""),
+    ("en", "python", """s3 = boto3.resource('s3', aws_access_key_id='«aws_id»', aws_secret_access_key='«aws_secret»')
+"""),
+    ("en", "js", """const pool = mysql.createPool({ host: '«ipint»', user: 'app', password: "«pw»", database: 'shop' });
+"""),
+    ("en", "trace", """  File "/usr/lib/python3/site-packages/redis/connection.py", line 707, in connect
+redis.exceptions.AuthenticationError: invalid password
+  (url=redis://:«urlpw»@«ipint»:6379/0)
+"""),
+    ("en", "trace", """org.postgresql.util.PSQLException: FATAL: password authentication failed for user "billing"
+    jdbc:postgresql://«ipint»:5432/billing?user=billing&password=«pw»
+"""),
+    ("en", "log", """«ts» DEBUG outgoing request headers={'Authorization': 'Bearer «jwt»', 'User-Agent': 'app/«version»'}
+"""),
+    ("en", "log", """«ts» INFO  sshd: Accepted password for «user» from «ip» port «pid» ssh2
+"""),
+    ("en", "email", """Dear HR,
+please update my bank details: Account Number «acct», routing number «routing». My date of birth is «dob» for
+verification. Thanks, «name»
+"""),
+    ("en", "email", """Hi, I can't log in. My username is «email» and the temporary password you sent was «pw» — it says expired.
+"""),
+    ("en", "chat", """[09:12] Priya: the wifi pw is «pw»
+[09:13] Tom: thx
+"""),
+    ("en", "chat", """door code's «pin», alarm is «pin» — disarm within 30s
+"""),
+    ("en", "otp", """«otp6» is your verification code for Acme. It will expire in 5 minutes.
+"""),
+    ("en", "otp", """Your one-time code: «otp»
+"""),
+    ("en", "otp", """Hi! Your sign-in code is «otp». Enter it within 10 minutes.
+"""),
+    ("zh", "otp", """【京东】验证码：«otp»，您正在进行绑卡操作，切勿告知他人。
+"""),
+    ("zh", "otp", """你好，验证码是«otp}，麻烦帮我填一下
+""".replace("}", "»")),
+    ("zh", "chat", """[微信] 李姐：我的身份证号«cnid»，手机«phone_cn»，帮我订一下票
+"""),
+    ("zh", "chat", """[微信] 老陈：家里WiFi密码«pw»，路由器后台 «ipint» 密码一样
+"""),
+    ("zh", "email", """王经理您好：
+附件是合同，我的银行账户«cnacct»，开户人«namezh»，联系电话«phone_cn»。
+"""),
+    ("zh", "codes", """谷歌账号的备用码：«backupc»
+"""),
+    ("zh", "form", """姓名：«namezh»  性别：女  出生日期：«dobzh»  证件号码：«cnid»
+"""),
+    ("en", "resume", """CONTACT
+«email» · «phone_us»
+Born: «dob»
+"""),
+    ("en", "bank", """IBAN: «iban»
+BIC: DEUTDEFF
+Reference: invoice «order»
+"""),
+    ("en", "url", """webhook for alerts: https://hooks.slack.com/services/«slack_hook» (channel #ops)
+"""),
+    ("en", "url", """https://«user»:«urlpw»@jenkins.example-corp.com/job/nightly/buildWithParameters?token=«token»
+"""),
 ]
 
 CLEAN: list[tuple[str, str, str]] = [
@@ -835,5 +918,67 @@ token_type = "bearer"
 """),
     ("en", "code", """git commit -m "fix: bump version to «version»"
 git tag v«version»
+"""),
+
+    # ---------------------------------------------------------------- third batch: clean
+    ("en", "trace", """Traceback (most recent call last):
+  File "/app/main.py", line 12, in <module>
+    main()
+  File "/app/main.py", line 8, in main
+    raise ValueError("invalid literal for int() with base 10: 'abc'")
+ValueError: invalid literal for int() with base 10: 'abc'
+"""),
+    ("en", "config", """[Unit]
+Description=Web app
+After=network.target
+[Service]
+ExecStart=/usr/bin/gunicorn -b 127.0.0.1:8000 app:app
+Restart=always
+"""),
+    ("en", "code", """def login(username: str, password: str) -> Session:
+    user = db.query(User).filter_by(username=username).first()
+    if user is None or not verify(password, user.password_hash):
+        raise AuthError("invalid credentials")
+"""),
+    ("en", "docs", """Create a token at https://huggingface.co/settings/tokens and run `huggingface-cli login`.
+Paste it when prompted; it starts with hf_.
+"""),
+    ("en", "email", """Hi all, reminder that the office will be closed on 2026-12-25. For urgent issues call the on-call
+engineer via PagerDuty. Your password expires every 90 days.
+"""),
+    ("en", "log", """«ts» INFO  GET /health 200 1ms
+«ts» INFO  GET /metrics 200 4ms
+«ts» WARN  slow query 1532ms: SELECT * FROM orders WHERE id = 4821
+"""),
+    ("en", "code", """curl -X POST http://localhost:8080/api/login -H 'Content-Type: application/json' -d '{"username": "$USER", "password": "$PASS"}'
+"""),
+    ("en", "docs", """To enable 2FA, scan the QR code with your authenticator app and enter the 6-digit code it shows.
+"""),
+    ("en", "chat", """Can you send me the slides from Tuesday? Also the budget is 12,500 for Q1 and 14,000 for Q2.
+"""),
+    ("en", "config", """{
+  "name": "web",
+  "version": "«version»",
+  "scripts": {"start": "node server.js", "test": "jest"},
+  "dependencies": {"express": "^4.19.2"}
+}
+"""),
+    ("zh", "chat", """[微信] 小王：明天早上九点在公司楼下集合，别迟到
+[微信] 我：好的
+"""),
+    ("zh", "docs", """为了账号安全，请不要把密码、验证码告诉任何人，客服不会向您索要。
+"""),
+    ("zh", "log", """«ts} [INFO] 用户登录成功，耗时 35ms
+«ts} [INFO] 订单创建成功，订单金额 128.00 元
+""".replace("}", "»")),
+    ("zh", "email", """各位同事：本周五下午三点在 5 楼开季度总结会，请准时参加。
+"""),
+    ("en", "code", """export PATH="$HOME/.local/bin:$PATH"
+export EDITOR=vim
+alias ll='ls -la'
+"""),
+    ("en", "docs", """Example .env:
+DATABASE_URL=postgres://user:pass@localhost/db
+SECRET_KEY=your-secret-key-here
 """),
 ]

@@ -31,19 +31,19 @@ TOKEN_TYPE = "Token"
 KEY_TYPE = "Key"
 
 _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass", "pw"})
-_TOKEN_WORDS = frozenset({"token"})
+_TOKEN_WORDS = frozenset({"token", "auth"})  # "auth": a registry credential in Docker's config.json
 # Short words that also end ordinary names (bypass, monkey) count only at a word boundary of the name.
 _LONG_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "token", "apikey"})
 
 _ASSIGNMENT = re.compile(
-    r"(?P<word>(?i:password|passwd|passphrase|pwd|pass|pw|secret|apikey|key|salt|token))"
+    r"(?P<word>(?i:password|passwd|passphrase|pwd|pass|pw|secret|apikey|key|salt|token|auth))"
     r"(?:[_\-.](?i:base|value|b64|base64|hex|raw|plain|plaintext|str|string))?"  # SECRET_KEY_BASE, token_value
     r"(?![A-Za-z0-9_\-])"
     r"(?:[\"']?\]?[ \t]*(?::=|=>|[:=])|[\"'][ \t]*,)[ \t]*"  # NAME=, "name":, ["name"] =, define('NAME',
     r"(?:\"(?P<double>[^\"\r\n]{1,300})\"|'(?P<single>[^'\r\n]{1,300})'|`(?P<back>[^`\r\n]{1,300})`"
     rf"|(?P<bare>[^\s\"'`;{UNSPACED_SCRIPT_CLASS}]{{1,300}}))"
 )
-_ANCHORS = literal_anchors("pass", "pwd", "pw", "secret", "key", "salt", "token")
+_ANCHORS = literal_anchors("pass", "pwd", "pw", "secret", "key", "salt", "token", "auth")
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_.\-$]")
 _NAME_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 MAX_NAME_LENGTH = 64
@@ -131,7 +131,7 @@ _CODE_SHAPE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(|\[|$)")
 def _is_literal(value: str, quoted: bool) -> bool:
     """Not a placeholder, an environment reference, a path, a URL or words of a sentence ("Enter your password"
     in a translation file); unquoted, not a piece of code either."""
-    if is_placeholder(value) or value.startswith(("$", "%")) or _PATH.fullmatch(value) or "://" in value:
+    if is_placeholder(value) or _PATH.fullmatch(value) or "://" in value:
         return False
     if is_prose(value):
         return False

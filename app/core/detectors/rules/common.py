@@ -141,7 +141,7 @@ def keyword_near(
 
 
 # Values documentation and templates put where a secret goes: ``user:password@localhost``, ``<your-token>``,
-# ``${DB_PASS}``, ``%PWD%``, ``$(cat …)``, ``sk-...``, ``xxxx``, and a MySQL error's ``(using password: YES)``. They are no one's secret, and flagging them teaches people to ignore findings.
+# ``${DB_PASS}``, ``$PASS``, ``%PWD%``, ``$(cat …)``, ``sk-...``, ``xxxx``, and a MySQL error's ``(using password: YES)``. They are no one's secret, and flagging them teaches people to ignore findings.
 _PLACEHOLDER_VALUES = frozenset(
     {"password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "api_key", "changeme", "change_me",
      "changeit", "mypassword", "yourpassword", "your_password", "your-password", "mysecret", "yoursecret",
@@ -149,13 +149,15 @@ _PLACEHOLDER_VALUES = frozenset(
 )
 _PLACEHOLDER_PREFIXES = ("<", "${", "$(", "%", "{{", "[your", "your", "insert", "enter", "replace")
 _PLACEHOLDER_FILL = frozenset("*•xX.…-_0 ")
+# "$PASS", "$db_password": a shell or PHP variable, not its value ("$Y6Ph7X25IMhve" mixes cases: a password).
+_VARIABLE = re.compile(r"\$(?:[A-Z_][A-Z0-9_]*|[a-z_][a-z0-9_]*)")
 _PLACEHOLDER_TAIL = re.compile(r"(?:\.\.\.|…|x{3,}|X{3,}|\*{3,})$")
 
 
 def is_placeholder(value: str) -> bool:
     """Whether a value is a stand-in for a secret rather than one (see `_PLACEHOLDER_VALUES`)."""
     lowered = value.strip("'\"`").lower()
-    if lowered in _PLACEHOLDER_VALUES or lowered.startswith(_PLACEHOLDER_PREFIXES):
+    if lowered in _PLACEHOLDER_VALUES or lowered.startswith(_PLACEHOLDER_PREFIXES) or _VARIABLE.fullmatch(value):
         return True
     return set(lowered) <= _PLACEHOLDER_FILL or bool(_PLACEHOLDER_TAIL.search(value))
 

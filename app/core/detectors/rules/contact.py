@@ -128,6 +128,8 @@ _PHONE_WORDS_AFTER = re.compile(
 )
 # A weak number followed by a capitalised word is a house number ("17031 2202 Rissik St"), not a phone.
 _STREET_NAME_AFTER = re.compile(r" [A-Z][a-z]")
+# "FR58 6601 0272 4319 2292 1803 992": groups of an IBAN written in fours, not a phone number.
+_IBAN_GROUPS_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?: [0-9A-Za-z]{4}){0,8} $")
 PHONE_CONTEXT_BEFORE = 40
 PHONE_CONTEXT_AFTER = 12
 
@@ -308,7 +310,7 @@ def find_phone_numbers(text: str) -> Iterator[Finding]:
             end = extension.end()
         if glued_before(text, start) or glued_after(text, end) or joined_to_token(text, start, end):
             continue
-        if in_arithmetic(text, start, end):
+        if in_arithmetic(text, start, end) or _IBAN_GROUPS_BEFORE.search(text, max(0, start - 45), start):
             continue
         yield make_finding(text, start, end, PHONE_TYPE)
 

@@ -128,13 +128,14 @@ def find_key_value_connection_strings(text: str) -> Iterator[Finding]:
 
 # English words must not continue a word on their left ("spin"); Chinese ones may follow anything ("WiFi密码").
 _PASSWORD_WORDS = (
-    r"(?P<word>(?<![A-Za-z])(?i:password|passwd|passwort|passphrase|passcode|pass[ \-]?code|pwd|pin(?: code)?)"
+    r"(?P<word>(?<![A-Za-z])(?i:password|passwd|passwort|passphrase|passcode|pass[ \-]?code|pwd|pw|pin(?: code)?)"
     r"(?![A-Za-z_])|密码|口令|密碼|パスワード)"
 )
 # A key word then a separator: ":", "=", "is", "是", "改成" or only spaces ("password for X is" is prose, not matched).
 _PASSWORD_LEAD = re.compile(
     _PASSWORD_WORDS
-    + r"(?P<separator>[\"']?[ \t]*(?:[:=：]|=>|\bis\b|\bwas\b|是|为|為|:|(?:改|换|換|设|設|重置)(?:成|为|為|置为)?)?[ \t]*)"
+    + r"(?P<separator>[\"']?[ \t]*(?:[:=：]|=>|\bis\b|\bwas\b|是|为|為|:|(?:改|换|換|设|設|重置)(?:成|为|為|置为)?"
+    r"|(?P<words>(?:[A-Za-z]{1,12}[ \t]+){1,3}(?:is|was)\b))?[ \t]*)"  # "password you sent was …"
 )
 _PASSWORD_ANCHORS = literal_anchors(
     "password",
@@ -145,6 +146,7 @@ _PASSWORD_ANCHORS = literal_anchors(
     "pass code",
     "pass-code",
     "pwd",
+    "pw",
     "pin",
     "密码",
     "口令",
@@ -299,15 +301,17 @@ def find_passwords(text: str) -> Iterator[Finding]:
         word = match.group("word")
         if not separator and word.isascii():
             continue
-        explicit = any(char in separator for char in ":=：")
+        explicit = any(char in separator for char in ":=：") and not match.group("words")
         if _KEY_WORD_AGAIN.match(text, match.end()):
             continue  # "password=password=…", "Password: Password:" — a label repeated, not a value
-        span = _password_span(text, match.end(), explicit, word)
+        span = _password_span(text, match.end(), explicit, word, bool(match.group("words")))
         if span is not None:
             yield make_finding(text, span[0], span[1], _password_type(word))
 
 
-def _password_span(text: str, start: int, explicit: bool, word: str) -> tuple[int, int] | None:
+def _password_span(
+    text: str, start: int, explicit: bool, word: str, words_between: bool = False
+) -> tuple[int, int] | None:
     quoted = _quoted_value(text, start)
     if quoted is not None:
         value = text[quoted[0] : quoted[1]]
@@ -324,6 +328,8 @@ def _password_span(text: str, start: int, explicit: bool, word: str) -> tuple[in
         return None
     if not explicit and not _looks_like_password(value):
         return None
+    if words_between and not any(char.isalpha() for char in value):
+        return None  # "password length is 128" states a number; "password you sent was c0ffee!" gives one
     return start, end
 
 
@@ -353,7 +359,7 @@ def _paired_password_plausible(value: str) -> bool:
     if len(value) < MIN_PAIRED_PASSWORD_LENGTH or is_placeholder(value) or "://" in value:
         return False
     if any(char.isdigit() for char in value):
-        return any(char.isalpha() for char in value) or len(value) >= 8
+        return any(char.isalpha() for char in value)  # "app/5.1.1.845" is a version
     has_cases = any(char.isupper() for char in value) and any(char.islower() for char in value)
     return has_cases and any(not char.isalnum() for char in value)
 

@@ -158,6 +158,8 @@ _ACCOUNT_ANCHORS = literal_anchors("account", "acct", "a/c", "账号", "帐号",
 # One digit per repetition, each optionally followed by one separator, as for cards: linear however long the run.
 _ACCOUNT_VALUE = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-]?[0-9]){7,24}(?![0-9A-Za-z])")
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# Only a separator or a verb between the word and the number: in "账号的备用码：4476-9467" the number is something else.
+_ACCOUNT_LINK = re.compile(r"[\s:：#=\-–,，(（]*(?:(?i:is|was)[\s:：]*|[是为為][\s:：]*)?")
 _ACCOUNT_STOP = re.compile(r"[!?。！？;；\r\n]|\.(?:\s|$)")
 MIN_ACCOUNT_DIGITS = 8
 MAX_ACCOUNT_DIGITS = 20
@@ -170,7 +172,7 @@ def find_bank_accounts(text: str) -> Iterator[Finding]:
         right = min(len(text), key_word.end() + ACCOUNT_WINDOW)
         stop = _ACCOUNT_STOP.search(text, key_word.end(), right)
         value = _ACCOUNT_VALUE.search(text, key_word.end(), stop.start() if stop else right)
-        if value is None:
+        if value is None or not _ACCOUNT_LINK.fullmatch(text, key_word.end(), value.start()):
             continue
         digits = digits_of(value.group())
         if MIN_ACCOUNT_DIGITS <= len(digits) <= MAX_ACCOUNT_DIGITS and not _CN_MOBILE.fullmatch(digits):
