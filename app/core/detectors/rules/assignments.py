@@ -129,9 +129,9 @@ _CODE_SHAPE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(|\[|$)")
 
 
 def _is_literal(value: str, quoted: bool) -> bool:
-    """Not a placeholder, an environment reference, a path, a URL or words of a sentence ("Enter your password"
-    in a translation file); unquoted, not a piece of code either."""
-    if is_placeholder(value) or _PATH.fullmatch(value) or "://" in value:
+    """Not a placeholder, an environment reference, a path, a URL, a PEM block (masked whole by `secrets`) or words
+    of a sentence ("Enter your password" in a translation file); unquoted, not a piece of code either."""
+    if is_placeholder(value) or _PATH.fullmatch(value) or "://" in value or value.startswith("-----BEGIN"):
         return False
     if is_prose(value):
         return False

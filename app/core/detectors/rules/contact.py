@@ -130,6 +130,15 @@ _PHONE_WORDS_AFTER = re.compile(
 _STREET_NAME_AFTER = re.compile(r" [A-Z][a-z]")
 # "FR58 6601 0272 4319 2292 1803 992": groups of an IBAN written in fours, not a phone number.
 _IBAN_GROUPS_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?: [0-9A-Za-z]{4}){0,8} $")
+# A number labelled as something else right before it: a routing, tracking or order number, a reference, a code.
+# ("账号 13800000000" stays a phone number: people log in with their mobile number.)
+_OTHER_NUMBER_LABEL = re.compile(
+    r"(?<![A-Za-z])(?i:routing|aba|rtn|sort code|tracking|track|parcel|shipment|waybill|consignment|order|invoice|"
+    r"iban|swift|reference|ref|booking|confirmation|ticket|case|verification code|otp|code)"
+    r"(?: (?i:number|no\.?|num|id))?[ \t]*(?:is|:|#|=)?[ \t:#]*$"
+    r"|(?:快递单号|运单号|单号|订单号?|验证码|动态码|校验码)[ \t:：是为]*$"
+)
+OTHER_LABEL_REACH = 30
 PHONE_CONTEXT_BEFORE = 40
 PHONE_CONTEXT_AFTER = 12
 
@@ -311,6 +320,8 @@ def find_phone_numbers(text: str) -> Iterator[Finding]:
         if glued_before(text, start) or glued_after(text, end) or joined_to_token(text, start, end):
             continue
         if in_arithmetic(text, start, end) or _IBAN_GROUPS_BEFORE.search(text, max(0, start - 45), start):
+            continue
+        if _OTHER_NUMBER_LABEL.search(text, max(0, start - OTHER_LABEL_REACH), start):
             continue
         yield make_finding(text, start, end, PHONE_TYPE)
 

@@ -25,8 +25,8 @@ TOKEN_TYPE = "Token"
 PRIVATE_KEY_TYPE = "Private Key"
 PASSWORD_TYPE = "Password"
 
-_BEFORE = r"(?<![A-Za-z0-9_\-])"
-_AFTER = r"(?![A-Za-z0-9_])"
+_BEFORE = r"(?<![A-Za-z0-9_\-~])"
+_AFTER = r"(?![A-Za-z0-9_~])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,8 @@ VENDOR_KEYS: tuple[VendorKey, ...] = (
     VendorKey("Tencent Cloud SecretId", r"AKID[A-Za-z0-9]{32}"),
     VendorKey("Alibaba Cloud AccessKey ID", r"LTAI[A-Za-z0-9]{12,28}"),
     VendorKey("Google OAuth client secret", r"GOCSPX-[A-Za-z0-9_\-]{28}"),
+    VendorKey("Azure AD client secret", r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}"),
+    VendorKey("Volcengine access key", r"AKLT[A-Za-z0-9_\-]{32,60}"),
     VendorKey("Postman API key", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}"),
     VendorKey("GitLab token", r"gl(?:pat|dt|rt|ptt|ft|soat|cbt|oas|imt)-[A-Za-z0-9_\-]{20,100}", TOKEN_TYPE),
     VendorKey("npm token", r"npm_[A-Za-z0-9]{36}", TOKEN_TYPE),
@@ -88,7 +90,7 @@ _VENDOR_KEY = re.compile(
 
 # Every vendor key is a run of at least 20 of these characters; only such runs are searched (sre tries each branch
 # of an alternation at every position, so scanning only long runs makes this many times faster on prose).
-_KEY_LIKE_RUN = re.compile(r"(?<![A-Za-z0-9_\-.:+/=])[A-Za-z0-9_\-.:+/=]{20,}")
+_KEY_LIKE_RUN = re.compile(r"(?<![A-Za-z0-9_\-.:+/=~])[A-Za-z0-9_\-.:+/=~]{20,}")
 
 
 def find_vendor_keys(text: str) -> Iterator[Finding]:
