@@ -30,6 +30,7 @@ from app.core.detectors.rules.credentials import (
 from app.core.detectors.rules.finance import find_bank_accounts, find_ibans, find_payment_cards
 from app.core.detectors.rules.identity import (
     find_cn_resident_ids,
+    find_document_ids,
     find_passport_numbers,
     find_uk_national_insurance_numbers,
     find_us_ssns,
@@ -63,6 +64,7 @@ ALL_RECOGNIZERS: tuple[Recognizer, ...] = (
     find_us_ssns,
     find_uk_national_insurance_numbers,
     find_passport_numbers,
+    find_document_ids,
     find_birth_dates,
     find_ipv4_addresses,
     find_ipv6_addresses,

@@ -128,14 +128,51 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, bool]:
 _CODE_SHAPE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(|\[|$)")
 
 
-def _is_literal(value: str, quoted: bool) -> bool:
-    """Not a placeholder, an environment reference, a path, a URL, a PEM block (masked whole by `secrets`) or words
-    of a sentence ("Enter your password" in a translation file); unquoted, not a piece of code either."""
-    if is_placeholder(value) or _PATH.fullmatch(value) or "://" in value or value.startswith("-----BEGIN"):
+# Public keys (not secrets) and PEM blocks (masked whole by `secrets.find_private_keys`).
+_NOT_SECRET_PREFIXES = ("ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2", "sk-ssh-", "-----BEGIN")
+
+
+def _is_literal(value: str, quoted: bool, config_line: bool) -> bool:
+    """Not a placeholder, a path, a URL, a public or PEM key (masked whole by `secrets`) or words of a sentence
+    ("Enter your password" in a translation file); unquoted, not a piece of code either (`_is_code`)."""
+    if is_placeholder(value) or _PATH.fullmatch(value) or "://" in value or value.startswith(_NOT_SECRET_PREFIXES):
         return False
     if is_prose(value):
         return False
-    return quoted or not (_CODE_SHAPE.match(value) and is_code_reference(value))
+    return quoted or not _is_code(value, config_line)
+
+
+_CONSTANTS = frozenset({"true", "false", "none", "null", "nil", "undefined", "yes", "no", "on", "off"})
+_CALL_OR_INDEX = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[(\[]")
+_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z_]*|[a-z]+(?:[A-Z][a-z]+)+")
+
+
+def _is_code(value: str, config_line: bool) -> bool:
+    """Whether an unquoted value is code rather than the secret.
+
+    On a config line (``.env``, YAML, INI: the name starts the line) an unquoted word is the value itself
+    (``SECRET_KEY=supersecretvalue``), unless it is a constant or a call. In code (``session_key = request_id``,
+    ``f(token=tok)``) an identifier is a variable, and `is_code_reference` knows the other shapes.
+    """
+    if value.lower() in _CONSTANTS or _CALL_OR_INDEX.match(value):
+        return True
+    if config_line:
+        return False
+    return bool(_PLAIN_IDENTIFIER.fullmatch(value)) or bool(_CODE_SHAPE.match(value) and is_code_reference(value))
+
+
+_CONFIG_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?(?:export[ \t]+|set[ \t]+)?[\"']?$")
+
+
+def _spaced_equals(match: re.Match[str]) -> bool:
+    """``name = value``: how code assigns (INI too, but there a bare word is rarely a secret)."""
+    between = match.string[match.end("word") : match.start(match.lastgroup or "bare")]
+    return "=" in between and " " in between
+
+
+def _on_config_line(text: str, name_start: int) -> bool:
+    """Whether the name starts its line (after indentation, a YAML "- ", ``export`` or ``set``)."""
+    return bool(_CONFIG_LINE_START.search(text, max(0, name_start - 40), name_start))
 
 
 def _secret_type(word: str) -> str:
@@ -154,14 +191,32 @@ def find_assigned_secrets(text: str) -> Iterator[Finding]:
             continue
         start, end, quoted = _value_span(match)
         value = text[start:end]
-        if not _is_literal(value, quoted):
+        config_line = _on_config_line(text, match.start("word") - len(prefix)) and not _spaced_equals(match)
+        if not _is_literal(value, quoted, config_line):
             continue
         type_name = _secret_type(word)
-        if type_name == PASSWORD_TYPE and len(value) < MIN_PASSWORD_LENGTH:
-            continue
-        if type_name != PASSWORD_TYPE and not _random_enough(value):
-            continue
-        yield make_finding(text, start, end, type_name)
+        if _value_fits(value, type_name, _strongly_named(prefix, word)):
+            yield make_finding(text, start, end, type_name)
+
+
+def _strongly_named(prefix: str, word: str) -> bool:
+    """``SECRET_KEY``, ``JWT_SECRET``, ``api_token``: a qualified name, or one that says secret by itself."""
+    return bool(prefix.strip("_-.$\"'[")) or word.lower() in {"secret", "salt", "apikey"}
+
+
+_SAMPLE_WORDS = re.compile(r"example|sample|placeholder|your|changeme|dummy|fake|test|xxx|todo|replace", re.IGNORECASE)
+MIN_WORDY_KEY_LENGTH = 10
+
+
+def _value_fits(value: str, type_name: str, strong_name: bool) -> bool:
+    """A password may be anything; a key or token must look random, unless the name itself says secret and the value
+    is one long word that is no sample (``SECRET_KEY=supersecretvalue`` is a secret, if a weak one)."""
+    if type_name == PASSWORD_TYPE:
+        return len(value) >= MIN_PASSWORD_LENGTH
+    if _random_enough(value):
+        return True
+    wordy_ok = len(value) >= MIN_WORDY_KEY_LENGTH and not any(char.isspace() for char in value)
+    return strong_name and wordy_ok and not _SAMPLE_WORDS.search(value)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

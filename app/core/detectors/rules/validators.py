@@ -146,6 +146,13 @@ def cn_resident_id_valid(value: str, today: datetime.date | None = None) -> bool
     return cn_resident_id_check_char(value[:17]) == value[17].upper()
 
 
+def cn_old_resident_id_valid(value: str, today: datetime.date | None = None) -> bool:
+    """A first-generation (15-digit, before 1999) resident ID: a province code and a plausible 19YYMMDD birth date."""
+    if len(value) != 15 or not value.isascii() or not value.isdigit():
+        return False
+    return int(value[:2]) in _CN_PROVINCE_CODES and plausible_birth_date("19" + value[6:12], today)
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # US Social Security number
 
