@@ -369,7 +369,8 @@ def phone_us() -> str:
 
 def phone_cn() -> str:
     number = R.choice(["138", "139", "186", "150", "177", "199"]) + rnd(string.digits, 8)
-    return R.choice([number, f"{number[:3]} {number[3:7]} {number[7:]}", f"+86 {number}", f"{number[:3]}-{number[3:7]}-{number[7:]}"])
+    return R.choice([number, f"{number[:3]} {number[3:7]} {number[7:]}", f"+86 {number}",
+                     f"{number[:3]}-{number[3:7]}-{number[7:]}"])
 
 
 def landline_cn() -> str:
@@ -379,8 +380,8 @@ def landline_cn() -> str:
 
 
 def ip_public() -> str:
-    return f"{R.choice([34, 52, 101, 118, 139, 172, 185, 203])}.{R.randint(1, 254)}.{R.randint(1, 254)}.{R.randint(1, 254)}" \
-        if R.random() < 1 else ""
+    first = R.choice([34, 52, 101, 118, 139, 172, 185, 203])
+    return f"{first}.{R.randint(1, 254)}.{R.randint(1, 254)}.{R.randint(1, 254)}"
 
 
 def ip_internal() -> str:
@@ -391,8 +392,9 @@ def ip_internal() -> str:
 
 def mac() -> str:
     raw = hex_(12)
-    return R.choice([":".join(raw[i : i + 2] for i in range(0, 12, 2)), "-".join(raw[i : i + 4] for i in range(0, 12, 4)),
-                     "-".join(raw[i : i + 2] for i in range(0, 12, 2)).upper()])
+    pairs = [raw[i : i + 2] for i in range(0, 12, 2)]
+    quads = [raw[i : i + 4] for i in range(0, 12, 4)]
+    return R.choice([":".join(pairs), "-".join(quads), "-".join(pairs).upper()])
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -692,7 +692,36 @@ Reference: invoice «order»
 """),
     ("en", "url", """https://«user»:«urlpw»@jenkins.example-corp.com/job/nightly/buildWithParameters?token=«token»
 """),
+    # ---------------------------------------------------------------- fourth batch
+    ("en", "chat", """Here's the code I got: «otp6» — is it the right one?
+"""),
+    ("en", "chat", """the code they sent me was «otp», but the app keeps saying expired
+"""),
+    ("en", "otp", """Your Acme one-time code: OTP-«pid»-9«pin»
+""".replace("OTP-«pid»-9«pin»", "«otp»")),
+    ("zh", "bank", """卡号：«cnacct»，开户行：建设银行，持卡人«namezh»
+"""),
+    ("en", "k8s", """apiVersion: v1
+kind: Secret
+type: Opaque
+data:
+  password: «secret»
+  api-key: «secret»
+"""),
+    ("en", "env", """AWS_SESSION_TOKEN=«token»«token»
+AWS_REGION=us-east-1
+"""),
+    ("en", "python", """openai.api_key = "«vendor»"
+requests.post(url, auth=("«user»", "«pw»"))
+"""),
+    ("zh", "chat", """[微信] 阿杰：VPN 账号 «user»，密码 «pw»，服务器 «ip»
+"""),
+    ("en", "email", """Hello, please verify me: my SSN is «ssn», DOB «dob», and the last payment came from card «card».
+"""),
+    ("en", "log", """«ts» ERROR stripe: No such customer; key used: «vendor»
+"""),
 ]
+
 
 CLEAN: list[tuple[str, str, str]] = [
     ("en", "config", """server:
@@ -980,5 +1009,51 @@ alias ll='ls -la'
     ("en", "docs", """Example .env:
 DATABASE_URL=postgres://user:pass@localhost/db
 SECRET_KEY=your-secret-key-here
+"""),
+    # ---------------------------------------------------------------- fourth batch: clean
+    ("en", "log", """commit 3f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3f
+Author: Dev Bot
+Date:   Tue Mar 3 10:12:44 2026 +0100
+
+    Fix race in cache key computation (#4821)
+"""),
+    ("en", "config", """server {
+    listen 80;
+    server_name example.com;
+    location / { proxy_pass http://127.0.0.1:3000; }
+}
+"""),
+    ("en", "code", """.button { color: #1a2b3c; padding: 12px 24px; border-radius: 4px; }
+.card:hover { box-shadow: 0 2px 8px rgba(0,0,0,0.15); }
+"""),
+    ("en", "log", """Pulling from library/postgres
+Digest: sha256:4c5a1e2f3b6d7c8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e
+Status: Downloaded newer image for postgres:16.2
+"""),
+    ("en", "trace", """Segmentation fault at address 0x00007ffd5a3c2b10
+#0  0x00005581c2d4e6f8 in main () at main.c:42
+"""),
+    ("en", "code", """SELECT id, email_verified, created_at FROM users WHERE created_at > '2026-01-01' ORDER BY id LIMIT 100;
+"""),
+    ("en", "docs", """The API returns 429 when you exceed 100 requests per minute. Retry after the number of seconds in Retry-After.
+"""),
+    ("en", "code", """const KEY_ENTER = 13;
+const KEY_ESCAPE = 27;
+const TOKEN_EXPIRY_SECONDS = 3600;
+"""),
+    ("en", "config", """requests==2.32.3
+urllib3==2.2.2
+certifi==2024.8.30
+"""),
+    ("en", "docs", """Generate an SSH key with `ssh-keygen -t ed25519` and add the public key to your account.
+"""),
+    ("zh", "docs", """请在“设置 > 安全”中开启两步验证，备用码请打印保存。
+"""),
+    ("zh", "chat", """这次活动预算 3 万元，报名人数 128 人，下周二截止。
+"""),
+    ("en", "chat", """Call me when you land! Flight UA 837, arriving 6:45 pm, terminal 3.
+"""),
+    ("en", "code", """uuid = "4f1c2e8a-9b7d-4c3e-8a2f-1b6d5e9c7a30"
+request_id = "req_8f2a9c1e"
 """),
 ]

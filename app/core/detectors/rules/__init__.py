@@ -16,7 +16,11 @@ import threading
 from collections.abc import Sequence
 
 from app.core.detectors.base import ProgressCallback, check_cancelled
-from app.core.detectors.rules.assignments import find_assigned_secrets, find_command_line_passwords
+from app.core.detectors.rules.assignments import (
+    find_assigned_secrets,
+    find_command_line_passwords,
+    find_paired_call_passwords,
+)
 from app.core.detectors.rules.birthdates import find_birth_dates
 from app.core.detectors.rules.codes import find_pins, find_recovery_codes, find_verification_codes
 from app.core.detectors.rules.common import Recognizer
@@ -84,6 +88,7 @@ ALL_RECOGNIZERS: tuple[Recognizer, ...] = (
     find_login_pairs,
     find_assigned_secrets,
     find_command_line_passwords,
+    find_paired_call_passwords,
     find_verification_codes,
     find_pins,
     find_recovery_codes,

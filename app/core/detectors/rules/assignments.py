@@ -187,7 +187,9 @@ def find_assigned_secrets(text: str) -> Iterator[Finding]:
     for match in finditer_near(text, _ASSIGNMENT, _ANCHORS, before=0, after=340):
         word = match.group("word")
         prefix = _name_before(text, match.start("word"))
-        if not _word_boundary(prefix, word) or _harmless_name(prefix) or _url_parameter(text, match.start("word"), prefix):
+        if not _word_boundary(prefix, word) or _harmless_name(prefix):
+            continue
+        if _url_parameter(text, match.start("word"), prefix):
             continue
         start, end, quoted = _value_span(match)
         value = text[start:end]
@@ -217,6 +219,25 @@ def _value_fits(value: str, type_name: str, strong_name: bool) -> bool:
         return True
     wordy_ok = len(value) >= MIN_WORDY_KEY_LENGTH and not any(char.isspace() for char in value)
     return strong_name and wordy_ok and not _SAMPLE_WORDS.search(value)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# User and password passed together to a call
+
+_CREDENTIAL_CALL = re.compile(
+    r"(?<![A-Za-z0-9_])(?i:auth|basic_auth|http_auth|httpbasicauth|basicauth|passwordauthentication|credentials|"
+    r"login|authenticate)[ \t]*(?:=[ \t]*[(\[]|\()[ \t]*(?P<q1>[\"'])[^\"'\r\n]{1,80}(?P=q1)[ \t]*,[ \t]*"
+    r"(?P<q2>[\"'])(?P<password>[^\"'\r\n]{1,128})(?P=q2)"
+)
+_CALL_ANCHORS = literal_anchors("auth", "credentials", "login", "authenticate", "PasswordAuthentication")
+
+
+def find_paired_call_passwords(text: str) -> Iterator[Finding]:
+    """``auth=("user", "S3cret")``, ``new PasswordAuthentication("user", "S3cret")``, ``login("user", "S3cret")``."""
+    for match in finditer_near(text, _CREDENTIAL_CALL, _CALL_ANCHORS, before=24, after=260):
+        password = match.group("password")
+        if len(password) >= MIN_PASSWORD_LENGTH and not is_placeholder(password) and not is_prose(password):
+            yield make_finding(text, match.start("password"), match.end("password"), PASSWORD_TYPE)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

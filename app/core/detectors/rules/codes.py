@@ -66,7 +66,12 @@ _CODE_CANDIDATE = re.compile(
     r"(?![0-9A-Za-z]|-[0-9A-Za-z])"
 )
 # The bare word "code" needs an explicit link to its number: "code is 1234", "code: 1234", "1234 is your code".
-_LINK_AFTER = re.compile(r"^[\s\"'“”]*(?:is|was|:|：|=|是|为|為)[\s\"'“”]*$", re.IGNORECASE)
+# ... or a few words ending in one ("the code I got: 590509", "the code they sent me was 921 185").
+_LINK_AFTER = re.compile(
+    r"^[\s\"'“”]*(?:[A-Za-z']{1,10}[ \t]+){0,3}(?:is|was|:|：|=|是|为|為)[\s\"'“”]*$"
+    r"|^[\s\"'“”]*(?:[A-Za-z']{1,10}[ \t]+){0,3}[A-Za-z']{1,10}:[\s\"'“”]*$",
+    re.IGNORECASE,
+)
 _LINK_BEFORE = re.compile(r"^[\s\"'“”]*(?:is|as|was|是|为|為)\s*(?:your|the|my|a)?[\s\"'“”]*$", re.IGNORECASE)
 CODE_WINDOW = 60
 

@@ -9,8 +9,8 @@ characters, confirmed by the ISO 13616 mod-97 check. Lower case is accepted (peo
 
 Domestic account numbers have no checksum anyone can verify (US accounts, Chinese 16–19 digit accounts), so they
 count only right after an account word in the same sentence (``Account number: 27382509``, ``Acct #``, ``账号：``,
-``收款账号``, ``对公账户``): 8–20 digits, in groups or not. A mainland mobile number after "账号" is a login, not an
-account.
+``收款账号``, ``对公账户``, ``卡号`` for a card number without a valid checksum): 8–20 digits, in groups or not.
+A mainland mobile number after "账号" is a login, not an account.
 """
 
 from __future__ import annotations
@@ -152,9 +152,9 @@ def find_ibans(text: str) -> Iterator[Finding]:
 _ACCOUNT_WORDS = re.compile(
     r"(?<![A-Za-z])(?i:(?:bank |checking |savings |beneficiary )?account(?: number| no\.?| num(?:ber)?| ?#)"
     r"|acct\.?(?: number| no\.?| ?#)?|a/c(?: no\.?)?)(?![A-Za-z])"
-    r"|银行账号|银行卡账号|银行账户|收款账号|收款账户|对公账户|对公账号|账号|帐号|账户|帳號|帳戶"
+    r"|银行账号|银行卡账号|银行账户|收款账号|收款账户|对公账户|对公账号|账号|帐号|账户|帳號|帳戶|银行卡号|卡号"
 )
-_ACCOUNT_ANCHORS = literal_anchors("account", "acct", "a/c", "账号", "帐号", "账户", "帳號", "帳戶")
+_ACCOUNT_ANCHORS = literal_anchors("account", "acct", "a/c", "账号", "帐号", "账户", "帳號", "帳戶", "卡号")
 # One digit per repetition, each optionally followed by one separator, as for cards: linear however long the run.
 _ACCOUNT_VALUE = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-]?[0-9]){7,24}(?![0-9A-Za-z])")
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
@@ -175,5 +175,7 @@ def find_bank_accounts(text: str) -> Iterator[Finding]:
         if value is None or not _ACCOUNT_LINK.fullmatch(text, key_word.end(), value.start()):
             continue
         digits = digits_of(value.group())
-        if MIN_ACCOUNT_DIGITS <= len(digits) <= MAX_ACCOUNT_DIGITS and not _CN_MOBILE.fullmatch(digits):
+        if not MIN_ACCOUNT_DIGITS <= len(digits) <= MAX_ACCOUNT_DIGITS or _CN_MOBILE.fullmatch(digits):
+            continue
+        if not payment_card_valid(digits):  # a valid card number is found as a card
             yield make_finding(text, value.start(), value.end(), ACCOUNT_TYPE)

@@ -115,7 +115,8 @@ def _needs_mac_word(pattern: re.Pattern[str], value: str) -> bool:
 
 
 def find_mac_addresses(text: str) -> Iterator[Finding]:
-    """MAC addresses: ``aa:bb:cc:dd:ee:ff``, ``AA-BB-CC-DD-EE-FF``, Cisco's ``aabb.ccdd.eeff``, H3C's ``aabb-ccdd-eeff``.
+    """MAC addresses: ``aa:bb:cc:dd:ee:ff``, ``AA-BB-CC-DD-EE-FF``, Cisco's ``aabb.ccdd.eeff``, H3C's
+    ``aabb-ccdd-eeff``.
 
     The dashed form written with digits only (``12-34-56-78-90-12``) reads as well as a list of numbers, so it counts
     only next to a MAC word.

@@ -125,8 +125,14 @@ SYMBOL_RICH_SECRETS: tuple[VendorKey, ...] = (
         "Argon2 hash", r"\$argon2(?:id|i|d)\$v=[0-9]{1,3}\$m=[0-9]{1,8},t=[0-9]{1,3},p=[0-9]{1,3}\$[A-Za-z0-9+/]{8,88}"
         r"\$[A-Za-z0-9+/]{16,172}", PASSWORD_TYPE
     ),
-    VendorKey("crypt(3) SHA hash", r"\$[56]\$(?:rounds=[0-9]{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}", PASSWORD_TYPE),
-    VendorKey("Django password hash", r"pbkdf2_sha(?:256|1)\$[0-9]{4,7}\$[A-Za-z0-9./+]{4,64}\$[A-Za-z0-9+/]{43}=", PASSWORD_TYPE),
+    VendorKey(
+        "crypt(3) SHA hash", r"\$[56]\$(?:rounds=[0-9]{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}", PASSWORD_TYPE
+    ),
+    VendorKey(
+        "Django password hash",
+        r"pbkdf2_sha(?:256|1)\$[0-9]{4,7}\$[A-Za-z0-9./+]{4,64}\$[A-Za-z0-9+/]{43}=",
+        PASSWORD_TYPE,
+    ),
 )
 _SYMBOL_RICH_SECRET = re.compile(
     r"(?<![A-Za-z0-9_$])(?:"
@@ -153,7 +159,8 @@ _AWS_SECRET = re.compile(
 # ``name = value`` / ``"name": "value"`` where the name ends in a secret word (``OPENAI_API_KEY``, ``client_secret``,
 # ``"accessToken"``). Only the secret word at the end of the name is matched: the regex need not scan whole names.
 _NAMED_SECRET = re.compile(
-    r"(?<!publickey)(?<!public_key)(?P<name>api[_\-]?key|apikey|secret[_\-]?key|access[_\-]?key(?:[_\-]?id)?|private[_\-]?key|"
+    r"(?<!publickey)(?<!public_key)"  # .NET's PublicKeyToken is no secret
+    r"(?P<name>api[_\-]?key|apikey|secret[_\-]?key|access[_\-]?key(?:[_\-]?id)?|private[_\-]?key|"
     r"client[_\-]?secret|app[_\-]?secret|auth[_\-]?token|access[_\-]?token|refresh[_\-]?token|id[_\-]?token|"
     r"api[_\-]?token|bearer[_\-]?token|session[_\-]?token|secret|token|account[_\-]?key|signing[_\-]?key|"
     r"encryption[_\-]?key)"

@@ -157,7 +157,8 @@ def _looks_like_url_query(text: str, position: int) -> bool:
 # Webhook paths and Sentry DSNs
 
 _WEBHOOK = re.compile(
-    r"(?:hooks\.slack\.com/(?:services|workflows|triggers)/(?P<slack>[A-Za-z0-9_\-]{6,40}(?:/[A-Za-z0-9_\-]{4,80}){1,3})"
+    r"(?:hooks\.slack\.com/(?:services|workflows|triggers)/"
+    r"(?P<slack>[A-Za-z0-9_\-]{6,40}(?:/[A-Za-z0-9_\-]{4,80}){1,3})"
     r"|discord(?:app)?\.com/api/webhooks/(?P<discord>[0-9]{15,22}/[A-Za-z0-9_\-]{30,100})"
     r"|open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/(?P<lark>[A-Za-z0-9\-]{16,64})"
     r"|\.office\.com/webhook(?:b2)?/(?P<teams>[A-Za-z0-9\-@/]{40,400}))"
