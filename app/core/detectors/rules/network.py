@@ -55,8 +55,12 @@ def _ip_type(value: str) -> str | None:
 
 
 def _after_package_name(text: str, start: int) -> bool:
-    """``numpy-1.26.4.1`` or ``app_2.4.10.255``: a dotted quad joined to a name is a version, not an address."""
-    return start >= 2 and text[start - 1] in "-_" and text[start - 2].isalnum()
+    """``numpy-1.26.4.1``, ``app_2.4.10.255``, ``curl/7.68.0.1`` (a User-Agent): a dotted quad joined to a name is a
+    version, not an address."""
+    if start < 2:
+        return False
+    joiner, before = text[start - 1], text[start - 2]
+    return (joiner in "-_" and before.isalnum()) or (joiner == "/" and before.isalpha())
 
 
 def find_ipv4_addresses(text: str) -> Iterator[Finding]:
