@@ -82,6 +82,23 @@ def test_password_hashes_framework_keys_and_more_vendor_keys(value: str, type_na
     assert value in found(f"这个是{value}，别外传", type_name)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '    "Password": Level.PL4,\n    "Account ID/Username": Level.PL2,',
+        '    "XGrabKey": ([c_void_p, c_int, c_uint], c_int),',
+        'vault = open_vault(path, passphrase=lambda _purpose: "self-test", use_environment=False)',
+        "    passphrase: PassphraseSource | None = None,",
+        'passwd = _command(commands, "passwd", "change the passphrase, or rotate the key", _passwd)',
+        "the clipboard marked secret: clipboard-history managers skip it",
+        "key words (`密码`, `口令`, `密码改成` …) and flags (`mysql -p…`, `docker login -p`)",
+        "(``User Name:`` / ``Dialogue Text:``)",
+    ],
+)
+def test_source_code_and_documentation_about_secrets_hold_none(text: str) -> None:
+    assert found(text) == []
+
+
 def test_a_word_after_a_vendor_prefix_is_no_key() -> None:
     assert found("see hf_models_directory_for_the_list and hf_transfer") == []
 

@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from app.core.detectors.rules.common import finditer_near, is_placeholder, is_prose, literal_anchors, make_finding
+from app.core.detectors.rules.common import (
+    finditer_near,
+    is_placeholder,
+    is_prose,
+    literal_anchors,
+    make_finding,
+    trim_trailing,
+)
 from app.core.detectors.rules.credentials import is_code_reference
 from app.core.findings import Finding
 from app.core.locate import UNSPACED_SCRIPT_CLASS
@@ -39,7 +46,7 @@ _ASSIGNMENT = re.compile(
     r"(?P<word>(?i:password|passwd|passphrase|pwd|pass|pw|secret|apikey|key|salt|token|auth))"
     r"(?:[_\-.](?i:base|value|b64|base64|hex|raw|plain|plaintext|str|string))?"  # SECRET_KEY_BASE, token_value
     r"(?![A-Za-z0-9_\-])"
-    r"(?:[\"']?\]?[ \t]*(?::=|=>|[:=])|[\"'][ \t]*,)[ \t]*"  # NAME=, "name":, ["name"] =, define('NAME',
+    r"(?:[\"']?\]?[ \t]*(?::=|=>|[:=])|(?P<comma>[\"'][ \t]*,))[ \t]*"  # NAME=, "name":, ["name"] =, define('NAME',
     r"(?:\"(?P<double>[^\"\r\n]{1,300})\"|'(?P<single>[^'\r\n]{1,300})'|`(?P<back>[^`\r\n]{1,300})`"
     rf"|(?P<bare>[^\s\"'`;{UNSPACED_SCRIPT_CLASS}]{{1,300}}))"
 )
@@ -142,9 +149,10 @@ def _is_literal(value: str, quoted: bool, config_line: bool) -> bool:
     return quoted or not _is_code(value, config_line)
 
 
+_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _CONSTANTS = frozenset({"true", "false", "none", "null", "nil", "undefined", "yes", "no", "on", "off"})
 _CALL_OR_INDEX = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[(\[]")
-_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z_]*|[a-z]+(?:[A-Z][a-z]+)+")
+_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z_]*|[a-z]+(?:[A-Z][a-z]+)+|(?:[A-Z][a-z]+){2,}")
 
 
 def _is_code(value: str, config_line: bool) -> bool:
@@ -158,10 +166,21 @@ def _is_code(value: str, config_line: bool) -> bool:
         return True
     if config_line:
         return False
-    return bool(_PLAIN_IDENTIFIER.fullmatch(value)) or bool(_CODE_SHAPE.match(value) and is_code_reference(value))
+    if value[0] in "([{" or _PLAIN_IDENTIFIER.fullmatch(value) or _DOTTED_NAME.fullmatch(value):
+        return True  # a tuple, list or dict; a variable; an attribute
+    return bool(_CODE_SHAPE.match(value) and is_code_reference(value))
 
 
-_CONFIG_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?(?:export[ \t]+|set[ \t]+)?[\"']?$")
+_CONFIG_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:-[ \t]+)?(?:export[ \t]+|set[ \t]+)?$")
+
+
+_DEFINE_CALL = re.compile(r"(?i:define|setenv|putenv|set_env|env)[ \t]*\([ \t]*[\"']$")
+_REST_OF_LINE = re.compile(r"[ \t]*(?:#.*)?(?:\r?\n|$)")
+
+
+def _ends_line(match: re.Match[str]) -> bool:
+    """Whether the value ends its line, as in ``.env`` and YAML (a Python annotation goes on: ``x: T | None = …``)."""
+    return bool(_REST_OF_LINE.match(match.string, match.end()))
 
 
 def _spaced_equals(match: re.Match[str]) -> bool:
@@ -171,7 +190,10 @@ def _spaced_equals(match: re.Match[str]) -> bool:
 
 
 def _on_config_line(text: str, name_start: int) -> bool:
-    """Whether the name starts its line (after indentation, a YAML "- ", ``export`` or ``set``)."""
+    """Whether the name starts its line, unquoted (after indentation, a YAML "- ", ``export`` or ``set``).
+
+    A quoted name (``"Password": Level.PL4``) is JSON or a Python dict, where a bare value is code.
+    """
     return bool(_CONFIG_LINE_START.search(text, max(0, name_start - 40), name_start))
 
 
@@ -189,15 +211,18 @@ def find_assigned_secrets(text: str) -> Iterator[Finding]:
         prefix = _name_before(text, match.start("word"))
         if not _word_boundary(prefix, word) or _harmless_name(prefix):
             continue
+        name_start = match.start("word") - len(prefix)
         if _url_parameter(text, match.start("word"), prefix):
             continue
+        if match.group("comma") and not _DEFINE_CALL.search(text, max(0, name_start - 30), name_start):
+            continue  # "a", "b" in an argument list; only define('NAME', 'value') pairs a name with its value
         start, end, quoted = _value_span(match)
         value = text[start:end]
-        config_line = _on_config_line(text, match.start("word") - len(prefix)) and not _spaced_equals(match)
+        config_line = _on_config_line(text, name_start) and not _spaced_equals(match) and _ends_line(match)
         if not _is_literal(value, quoted, config_line):
             continue
         type_name = _secret_type(word)
-        if _value_fits(value, type_name, _strongly_named(prefix, word)):
+        if _value_fits(value, type_name, config_line and _strongly_named(prefix, word)):
             yield make_finding(text, start, end, type_name)
 
 
@@ -211,8 +236,8 @@ MIN_WORDY_KEY_LENGTH = 10
 
 
 def _value_fits(value: str, type_name: str, strong_name: bool) -> bool:
-    """A password may be anything; a key or token must look random, unless the name itself says secret and the value
-    is one long word that is no sample (``SECRET_KEY=supersecretvalue`` is a secret, if a weak one)."""
+    """A password may be anything; a key or token must look random, unless a config line's name says secret and the
+    value is one long word that is no sample (``SECRET_KEY=supersecretvalue`` is a secret, if a weak one)."""
     if type_name == PASSWORD_TYPE:
         return len(value) >= MIN_PASSWORD_LENGTH
     if _random_enough(value):
@@ -256,9 +281,17 @@ _SPACED_PASSWORD_FLAG = re.compile(
 _CURL_USER_FLAG = re.compile(
     r"(?<![A-Za-z0-9_\-])(?:-u|--user)[ \t=]+[\"']?(?P<credential>[^\s:\"']{1,128}:[^\s\"']{1,128})"
 )
+MIN_FLAG_PASSWORD_LENGTH = 3
 _COMMAND_ANCHORS = literal_anchors(
     "mysql", "mariadb", "docker", "podman", "nerdctl", "helm", "oras", "sshpass", "redis-cli", "-u", "--user"
 )
+
+
+def _plausible_flag_value(value: str) -> bool:
+    """Not a placeholder (``-p…``, ``-p$MYSQL_PWD``) and holding a letter or digit."""
+    if len(value) < MIN_FLAG_PASSWORD_LENGTH or not any(char.isalnum() for char in value):
+        return False
+    return not is_placeholder(value) and not value.startswith("$")
 
 
 def find_command_line_passwords(text: str) -> Iterator[Finding]:
@@ -267,9 +300,11 @@ def find_command_line_passwords(text: str) -> Iterator[Finding]:
     for pattern in (_MYSQL_PASSWORD_FLAG, _SPACED_PASSWORD_FLAG):
         for match in finditer_near(text, pattern, _COMMAND_ANCHORS, before=0, after=340):
             group = next(name for name in ("single", "double", "bare") if match.group(name) is not None)
-            value = match.group(group)
-            if not is_placeholder(value) and not value.startswith("$"):
-                yield make_finding(text, match.start(group), match.end(group), PASSWORD_TYPE)
+            start = match.start(group)
+            end = trim_trailing(text, start, match.end(group), "`,;)]}")
+            value = text[start:end]
+            if _plausible_flag_value(value):
+                yield make_finding(text, start, end, PASSWORD_TYPE)
     for match in finditer_near(text, _CURL_USER_FLAG, _COMMAND_ANCHORS, before=0, after=280):
         password = match.group("credential").split(":", 1)[1]
         if not is_placeholder(password) and not password.startswith("$"):

@@ -164,7 +164,7 @@ def is_placeholder(value: str) -> bool:
     return set(lowered) <= _PLACEHOLDER_FILL or bool(_PLACEHOLDER_TAIL.search(value))
 
 
-_SENTENCE_WORDS = re.compile(r"[A-Za-z']+(?: [A-Za-z']+)+[.?!:…]?")
+_SENTENCE_WORDS = re.compile(r"[A-Za-z']+(?:,? [A-Za-z']+)+[.?!:…]?")
 _FUNCTION_WORDS = frozenset(
     {"your", "the", "a", "an", "to", "of", "is", "are", "please", "enter", "for", "and", "or", "not", "my", "this"}
 )

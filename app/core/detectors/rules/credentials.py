@@ -208,6 +208,14 @@ def _value_end(text: str, start: int) -> int:
     return _VALUE_RUN.match(text, start, limit).end()  # type: ignore[union-attr]  # "*" always matches
 
 
+def _plausible_quoted(value: str) -> bool:
+    """A quoted password has a letter or digit, no padding (Markdown's `` `密码`, `口令` `` quotes key words), and
+    is neither a placeholder nor a sentence."""
+    if len(value) < MIN_PASSWORD_LENGTH or value != value.strip() or not any(char.isalnum() for char in value):
+        return False
+    return not (is_placeholder(value) or is_prose(value))
+
+
 def _quoted_value(text: str, start: int) -> tuple[int, int] | None:
     closing = _QUOTES.get(text[start]) if start < len(text) else None
     if closing is None:
@@ -258,6 +266,13 @@ _CODE_TYPES = frozenset(
         "required",
         "string;",
         "password",
+        "lambda",
+        "function",
+        "async",
+        "await",
+        "new",
+        "self",
+        "this",
     }
 )
 _DOTTED_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -275,15 +290,17 @@ _CODE_OBJECTS = frozenset(
 def is_code_reference(value: str) -> bool:
     """Whether a value assigned to a secret-sounding name is a piece of code rather than the secret itself.
 
-    A dotted name is code when it starts with an object code reads from (``self.password``, ``settings.DB_PASS``)
-    or names a secret itself; ``rocket.tiger2`` in a ``.env`` file is a password.
+    A dotted name is code when it starts with an object code reads from (``self.password``, ``settings.DB_PASS``),
+    names a secret itself or reads a constant (``Level.PL4``); ``rocket.tiger2`` in a ``.env`` file is a password.
     """
     identifier = value.rstrip(",;")
     if identifier.lower() in _CODE_TYPES or any(char in value for char in "()[]{}"):
         return True
     if _DOTTED_IDENTIFIER.fullmatch(identifier):
         parts = identifier.split(".")
-        return parts[0].lower() in _CODE_OBJECTS or any(_NAMES_A_SECRET.search(part) for part in parts)
+        if parts[0].lower() in _CODE_OBJECTS or any(_NAMES_A_SECRET.search(part) for part in parts):
+            return True
+        return any(len(part) > 1 and part.isupper() for part in parts[1:])  # Level.PL4, Config.DB_PASS: constants
     return identifier.isidentifier() and bool(_NAMES_A_SECRET.search(identifier))
 
 
@@ -315,12 +332,14 @@ def _password_span(
     quoted = _quoted_value(text, start)
     if quoted is not None:
         value = text[quoted[0] : quoted[1]]
-        return None if is_placeholder(value) or is_prose(value) else quoted
+        return quoted if _plausible_quoted(value) else None
     # "!" and "?" stay: passwords end in them far more often than sentences around a password do.
     end = _before_next_pair(text, start, _value_end(text, start))
     end = trim_trailing(text, start, end, ".,;)]}>\"'。，；！？）】")
     value = text[start:end]
     if len(value) < MIN_PASSWORD_LENGTH or value.lower() in _NOT_PASSWORDS or is_placeholder(value):
+        return None
+    if not any(char.isalnum() for char in value):
         return None
     if set(value) <= {"*", "•", "x", "X", "."} or is_code_reference(value):
         return None
@@ -342,7 +361,8 @@ _LOGIN_PAIR = re.compile(
     r"(?:(?<![A-Za-z])(?i:login|log-in|sign-in|signin|username|user|account|admin|credentials|creds|wi-?fi|wlan|ssid)"
     r"(?![A-Za-z])|账号|帐号|账户|用户名|登录|登陆|无线)"
     r"[^\r\n]{0,60}?(?<![^\s:：→>(（\"'“])"
-    r"(?P<login>\"[^\"\r\n]{1,40}\"|“[^”\r\n]{1,40}”|[^\s/\"“]{1,80})[ \t]*/[ \t]*(?P<password>[^\s/]{4,64})"
+    r"(?P<login>\"[^\"\r\n]{1,40}\"|“[^”\r\n]{1,40}”|[^\s/\"“`]{1,80})(?P<slash>[ \t]*/[ \t]*)"
+    r"(?P<password>[^\s/`]{4,64})"
 )
 _LOGIN_ANCHORS = literal_anchors(
     "login", "log-in", "sign-in", "signin", "user", "account", "admin", "credentials", "creds", "wifi", "WiFi", "wi-fi",
@@ -351,22 +371,27 @@ _LOGIN_ANCHORS = literal_anchors(
 MIN_PAIRED_PASSWORD_LENGTH = 6
 
 
-def _paired_password_plausible(value: str) -> bool:
-    """A password written without its key word must look like one: a digit, or both cases and a symbol.
+_PASSWORD_SYMBOLS = frozenset("!@#$%^&*_-+=.?~")
 
-    "login: dana / example.com" or "user / group" is not a credential.
+
+def _paired_password_plausible(value: str) -> bool:
+    """A password written without its key word must look like one: letters and a digit, or both cases and a symbol.
+
+    "login: dana / example.com", "user / group" or "app/5.1.1.845" is not a credential.
     """
     if len(value) < MIN_PAIRED_PASSWORD_LENGTH or is_placeholder(value) or "://" in value:
         return False
     if any(char.isdigit() for char in value):
-        return any(char.isalpha() for char in value)  # "app/5.1.1.845" is a version
+        return any(char.isalpha() for char in value)
     has_cases = any(char.isupper() for char in value) and any(char.islower() for char in value)
-    return has_cases and any(not char.isalnum() for char in value)
+    return has_cases and any(char in _PASSWORD_SYMBOLS for char in value)
 
 
 def find_login_pairs(text: str) -> Iterator[Finding]:
     """The password of a "login / password" pair written after a login word, on one line."""
     for match in finditer_near(text, _LOGIN_PAIR, _LOGIN_ANCHORS, before=0, after=220):
+        if "@" not in match.group("login") and " " not in match.group("slash"):
+            continue  # "Account ID/Username", "TCP/IP": a slash inside a term, not between a login and a password
         start = match.start("password")
         end = trim_trailing(text, start, match.end("password"), ".,;)]}>\"'。，；）】")
         if _paired_password_plausible(text[start:end]):
