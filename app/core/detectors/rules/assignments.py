@@ -29,7 +29,7 @@ from app.core.detectors.rules.common import (
     make_finding,
     trim_trailing,
 )
-from app.core.detectors.rules.credentials import is_code_reference
+from app.core.detectors.rules.credentials import is_code_reference, is_code_type
 from app.core.findings import Finding
 from app.core.locate import UNSPACED_SCRIPT_CLASS
 
@@ -40,6 +40,8 @@ KEY_TYPE = "Key"
 _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass", "pw"})
 _TOKEN_WORDS = frozenset({"token", "auth"})  # "auth": a registry credential in Docker's config.json
 # Short words that also end ordinary names (bypass, monkey) count only at a word boundary of the name.
+# Short words that are also English ("pass the test", "pw") need a digit in the value when nothing qualifies them.
+_AMBIGUOUS_WORDS = frozenset({"pass", "pw"})
 _LONG_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "token", "apikey"})
 
 _ASSIGNMENT = re.compile(
@@ -102,6 +104,9 @@ def _harmless_name(prefix: str) -> bool:
     return bool(words & _HARMLESS_QUALIFIERS)
 
 
+_JOINED_WORDS = re.compile(r"[A-Za-z]+(?:[_\-.][A-Za-z]+)+")  # XDG_CONFIG_HOME, user-profile.v: names, not keys
+
+
 def _random_enough(value: str) -> bool:
     """A key, salt or token: long enough, two kinds of character at least, and not made of words."""
     if len(value) < MIN_KEY_LENGTH:
@@ -114,7 +119,7 @@ def _random_enough(value: str) -> bool:
             bool(_SYMBOLS.search(value)),
         )
     )
-    if kinds < 2 or len(set(value)) < 6:
+    if kinds < 2 or len(set(value)) < 6 or _JOINED_WORDS.fullmatch(value):
         return False
     word_letters = sum(len(word) for word in re.findall(r"[A-Z]?[a-z]{3,}", value))
     return word_letters < 0.6 * len(value)
@@ -126,7 +131,7 @@ def _value_span(match: re.Match[str]) -> tuple[int, int, bool]:
         if match.group(group) is not None:
             return match.start(group), match.end(group), True
     start, end = match.start("bare"), match.end("bare")
-    while end > start and match.string[end - 1] in ".,;)}]":
+    while end > start and match.string[end - 1] in ".,;:)}]":
         end -= 1
     return start, end, False
 
@@ -149,6 +154,7 @@ def _is_literal(value: str, quoted: bool, config_line: bool) -> bool:
     return quoted or not _is_code(value, config_line)
 
 
+_TYPE_NAME = re.compile(r"(?:[A-Z][a-z]+){2,}")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _CONSTANTS = frozenset({"true", "false", "none", "null", "nil", "undefined", "yes", "no", "on", "off"})
 _CALL_OR_INDEX = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[(\[]")
@@ -162,10 +168,12 @@ def _is_code(value: str, config_line: bool) -> bool:
     (``SECRET_KEY=supersecretvalue``), unless it is a constant or a call. In code (``session_key = request_id``,
     ``f(token=tok)``) an identifier is a variable, and `is_code_reference` knows the other shapes.
     """
-    if value.lower() in _CONSTANTS or _CALL_OR_INDEX.match(value):
+    if value.lower() in _CONSTANTS or is_code_type(value) or _CALL_OR_INDEX.match(value):
         return True
+    if _TYPE_NAME.fullmatch(value):
+        return True  # SecretStr, PassphraseSource: an annotation
     if config_line:
-        return False
+        return bool(_DOTTED_NAME.fullmatch(value)) and is_code_reference(value)  # self.token, settings.SECRET
     if value[0] in "([{" or _PLAIN_IDENTIFIER.fullmatch(value) or _DOTTED_NAME.fullmatch(value):
         return True  # a tuple, list or dict; a variable; an attribute
     return bool(_CODE_SHAPE.match(value) and is_code_reference(value))
@@ -179,8 +187,9 @@ _REST_OF_LINE = re.compile(r"[ \t]*(?:#.*)?(?:\r?\n|$)")
 
 
 def _ends_line(match: re.Match[str]) -> bool:
-    """Whether the value ends its line, as in ``.env`` and YAML (a Python annotation goes on: ``x: T | None = …``)."""
-    return bool(_REST_OF_LINE.match(match.string, match.end()))
+    """Whether the value ends its line, as in ``.env`` and YAML (a Python annotation goes on: ``x: T | None = …``;
+    a keyword argument on a line of its own ends in a comma: ``api_key=self.token,``)."""
+    return not match.group().endswith(",") and bool(_REST_OF_LINE.match(match.string, match.end()))
 
 
 def _spaced_equals(match: re.Match[str]) -> bool:
@@ -222,6 +231,8 @@ def find_assigned_secrets(text: str) -> Iterator[Finding]:
         if not _is_literal(value, quoted, config_line):
             continue
         type_name = _secret_type(word)
+        if word.lower() in _AMBIGUOUS_WORDS and not prefix and not any(char.isdigit() for char in value):
+            continue  # "Pass :meth:`peek`": the English verb; "pass: Lotus2021" gives a password
         if _value_fits(value, type_name, config_line and _strongly_named(prefix, word)):
             yield make_finding(text, start, end, type_name)
 

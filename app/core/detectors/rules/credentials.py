@@ -276,7 +276,7 @@ _CODE_TYPES = frozenset(
     }
 )
 _DOTTED_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-_NAMES_A_SECRET = re.compile(r"pass|pwd|secret|token|key|cred", re.IGNORECASE)
+_NAMES_A_SECRET = re.compile(r"pass|pwd|secret|token|key|cred|auth", re.IGNORECASE)
 
 
 # The first part of a dotted name in code that reads a value from somewhere (``self.password``, ``os.environ``).
@@ -285,6 +285,11 @@ _CODE_OBJECTS = frozenset(
      "req", "args", "opts", "options", "params", "form", "data", "props", "ctx", "context", "app", "secrets", "vault",
      "credentials", "creds", "user", "account", "db", "auth", "module", "window", "document", "st", "flask", "django"}
 )
+
+
+def is_code_type(value: str) -> bool:
+    """``str``, ``bool``, ``None``, ``lambda``: a type annotation, a constant or a keyword, not a value."""
+    return value.lower().rstrip(",;") in _CODE_TYPES
 
 
 def is_code_reference(value: str) -> bool:
@@ -318,6 +323,8 @@ def find_passwords(text: str) -> Iterator[Finding]:
         word = match.group("word")
         if not separator and word.isascii():
             continue
+        if word.lower() == "pw" and "=" in separator:
+            continue  # "user, pw = auth, None" is code; "pw: …" and "the pw is …" are not
         explicit = any(char in separator for char in ":=：") and not match.group("words")
         if _KEY_WORD_AGAIN.match(text, match.end()):
             continue  # "password=password=…", "Password: Password:" — a label repeated, not a value
