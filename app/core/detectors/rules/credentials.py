@@ -316,6 +316,17 @@ def _password_type(word: str) -> str:
 _KEY_WORD_AGAIN = re.compile(_PASSWORD_WORDS + r"[\"']?[ \t]*[:=：]")
 
 
+_TYPE_NAME = re.compile(r"(?:[A-Z][a-z]+){2,}")
+_VARIABLE_NAME = re.compile(r"[a-z_][a-z_]*")
+
+
+def _code_after_password_word(value: str, separator: str) -> bool:
+    """``password: HiddenText`` (an annotation) or ``cls.set_password = wrapper`` (code assigns with spaces)."""
+    if _TYPE_NAME.fullmatch(value):
+        return True
+    return "=" in separator and " " in separator and bool(_VARIABLE_NAME.fullmatch(value))
+
+
 def find_passwords(text: str) -> Iterator[Finding]:
     """The value after a password key word, in English or Chinese."""
     for match in finditer_near(text, _PASSWORD_LEAD, _PASSWORD_ANCHORS, before=0, after=40):
@@ -329,6 +340,8 @@ def find_passwords(text: str) -> Iterator[Finding]:
         if _KEY_WORD_AGAIN.match(text, match.end()):
             continue  # "password=password=…", "Password: Password:" — a label repeated, not a value
         span = _password_span(text, match.end(), explicit, word, bool(match.group("words")))
+        if span is not None and _code_after_password_word(text[span[0] : span[1]], separator):
+            continue
         if span is not None:
             yield make_finding(text, span[0], span[1], _password_type(word))
 
