@@ -173,6 +173,8 @@ def test_url_encoded_emails_in_query_strings() -> None:
         ("The bank called about the SMS OTP authentication (which generated code 754539) yesterday.", "754539"),
         ("刚收到验证码 '644-711' 的临时授权短信", "644-711"),
         ("双重认证短信验证码 617 517 已发送到您的手机", "617 517"),
+        ("My authenticator code right now is 384 920, does that match?", "384 920"),
+        ("【菜鸟驿站】您的取件码 6-2-3041 请凭取件码 5834 取件", "5834"),
     ],
 )
 def test_one_time_codes_as_people_write_them(text: str, code: str) -> None:

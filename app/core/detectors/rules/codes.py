@@ -31,13 +31,13 @@ RECOVERY_CODE_TYPE = "Recovery Code"
 
 _SPECIFIC_CODE_WORDS = re.compile(
     r"(?<![A-Za-z])(?:"
-    r"(?:verification|verify|confirmation|authentication|auth|login|log-in|sign-in|signin|access|security|"
-    r"2fa|mfa|two[- ]factor|sms|otp|totp)[ \-]?codes?"
+    r"(?:verification|verify|confirmation|authentication|authenticator|auth|login|log-in|sign-in|signin|access|"
+    r"security|2fa|mfa|two[- ]factor|two[- ]step|2[- ]step|sms|otp|totp|one[- ]time)[ \-]?codes?"
     r"|one[- ]time[ \-](?:codes?|passcodes?|passwords?|pins?)"
     r"|(?:sms|verification)[ \-]pin"
     r"|otp|totp|2fa|mfa"
     r")(?![A-Za-z])"
-    r"|验证码|驗證碼|动态码|動態碼|校验码|校驗碼|确认码|認證碼|认证码|动态密码|短信码|登录码",
+    r"|验证码|驗證碼|动态码|動態碼|校验码|校驗碼|确认码|認證碼|认证码|动态密码|动态口令|短信码|登录码|取件码|提货码|取货码",
     re.IGNORECASE,
 )
 _CARD_CODE_WORDS = re.compile(
@@ -86,7 +86,7 @@ class _KeyWord:
 
 # Every key word above contains one of these; the full patterns run only around them.
 _CODE_ANCHORS = literal_anchors(
-    "code", "otp", "2fa", "mfa", "pin", "passcode", "password", "cvv", "cvc", "cvn", "码", "碼", "密码"
+    "code", "otp", "2fa", "mfa", "pin", "passcode", "password", "cvv", "cvc", "cvn", "码", "碼", "密码", "口令"
 )
 _ANCHOR_REACH = 40
 
