@@ -39,9 +39,9 @@ KEY_TYPE = "Key"
 
 _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass", "pw"})
 _TOKEN_WORDS = frozenset({"token", "auth"})  # "auth": a registry credential in Docker's config.json
-# Short words that also end ordinary names (bypass, monkey) count only at a word boundary of the name.
-# Short words that are also English ("pass the test", "pw") need a digit in the value when nothing qualifies them.
+# Short words that are also English ("Pass :meth:`peek`") need a digit in the value when nothing qualifies them.
 _AMBIGUOUS_WORDS = frozenset({"pass", "pw"})
+# Only these may be glued to a capitalised prefix (PGPASSWORD); short ones end ordinary names (BYPASS, MONKEY).
 _LONG_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "token", "apikey"})
 
 _ASSIGNMENT = re.compile(
@@ -104,6 +104,7 @@ def _harmless_name(prefix: str) -> bool:
     return bool(words & _HARMLESS_QUALIFIERS)
 
 
+_WORD_IN_VALUE = re.compile(r"[A-Z]?[a-z]{3,}")
 _JOINED_WORDS = re.compile(r"[A-Za-z]+(?:[_\-.][A-Za-z]+)+")  # XDG_CONFIG_HOME, user-profile.v: names, not keys
 
 
@@ -121,7 +122,7 @@ def _random_enough(value: str) -> bool:
     )
     if kinds < 2 or len(set(value)) < 6 or _JOINED_WORDS.fullmatch(value):
         return False
-    word_letters = sum(len(word) for word in re.findall(r"[A-Z]?[a-z]{3,}", value))
+    word_letters = sum(len(word) for word in _WORD_IN_VALUE.findall(value))
     return word_letters < 0.6 * len(value)
 
 
@@ -213,18 +214,26 @@ def _secret_type(word: str) -> str:
     return TOKEN_TYPE if lowered in _TOKEN_WORDS else KEY_TYPE
 
 
+def _name_qualifies(text: str, match: re.Match[str], prefix: str) -> bool:
+    """The secret word starts a word of the name, nothing makes it harmless, and the pair is an assignment (not a URL
+    parameter, and with a comma only inside ``define('NAME', 'value')``, not any argument list)."""
+    word_start = match.start("word")
+    if not _word_boundary(prefix, match.group("word")) or _harmless_name(prefix):
+        return False
+    if _url_parameter(text, word_start, prefix):
+        return False
+    name_start = word_start - len(prefix)
+    return not match.group("comma") or bool(_DEFINE_CALL.search(text, max(0, name_start - 30), name_start))
+
+
 def find_assigned_secrets(text: str) -> Iterator[Finding]:
     """Values assigned to secret-named variables, settings and keyword arguments."""
     for match in finditer_near(text, _ASSIGNMENT, _ANCHORS, before=0, after=340):
         word = match.group("word")
         prefix = _name_before(text, match.start("word"))
-        if not _word_boundary(prefix, word) or _harmless_name(prefix):
+        if not _name_qualifies(text, match, prefix):
             continue
         name_start = match.start("word") - len(prefix)
-        if _url_parameter(text, match.start("word"), prefix):
-            continue
-        if match.group("comma") and not _DEFINE_CALL.search(text, max(0, name_start - 30), name_start):
-            continue  # "a", "b" in an argument list; only define('NAME', 'value') pairs a name with its value
         start, end, quoted = _value_span(match)
         value = text[start:end]
         config_line = _on_config_line(text, name_start) and not _spaced_equals(match) and _ends_line(match)
