@@ -720,7 +720,41 @@ requests.post(url, auth=("«user»", "«pw»"))
 """),
     ("en", "log", """«ts» ERROR stripe: No such customer; key used: «vendor»
 """),
+    # ---------------------------------------------------------------- fifth batch (Chinese pastes)
+    ("zh", "chat", """[微信群] 运维小李：跳板机 «ipint»，账号 root，密码：«pw»
+[微信群] 运维小李：别发到外面
+"""),
+    ("zh", "chat", """你登录一下这个后台：用户名«email»，密码«pw»，进去帮我导一下订单
+"""),
+    ("zh", "env", """# 数据库配置（测试服）
+spring.datasource.url=jdbc:mysql://«ipint»:3306/shop?useSSL=false
+spring.datasource.username=shop
+spring.datasource.password=«pw»
+"""),
+    ("zh", "otp", """【中国移动】您的短信验证码为：«otp»，请在5分钟内输入，工作人员不会向您索取。
+"""),
+    ("zh", "otp", """尊敬的客户，您本次交易的动态密码为«otp6}，切勿泄露。
+""".replace("}", "»")),
+    ("zh", "codes", """家里的密码锁是«pin»，快递柜取件码«otp6»
+"""),
+    ("zh", "bank", """转账信息：收款人«namezh»，收款账号：«cnacct»，开户行：农业银行，备注：房租
+"""),
+    ("zh", "form", """学生信息：«namezh}，出生日期«dobzh}，家长电话«phone_cn}，身份证号«cnid}
+""".replace("}", "»")),
+    ("zh", "email", """您好，附件是简历。本人«namezh»，«dobzh»出生，电话«phone_cn»，邮箱«email»。
+"""),
+    ("zh", "log", """«ts» [WARN] 用户 «email» 登录失败，来源 IP «ip»，设备 MAC «mac»
+"""),
+    ("zh", "chat", """密钥给你：«vendor»，用完记得删
+"""),
+    ("zh", "chat", """我们的企业微信机器人地址 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=«wecom_key» 发不了消息
+"""),
+    ("zh", "otp", """您的谷歌验证码：G-«otp6»
+"""),
+    ("zh", "codes", """Apple ID 恢复密钥：«backup»
+"""),
 ]
+
 
 
 CLEAN: list[tuple[str, str, str]] = [
@@ -1055,5 +1089,23 @@ certifi==2024.8.30
 """),
     ("en", "code", """uuid = "4f1c2e8a-9b7d-4c3e-8a2f-1b6d5e9c7a30"
 request_id = "req_8f2a9c1e"
+"""),
+    # ---------------------------------------------------------------- fifth batch: clean (Chinese)
+    ("zh", "docs", """请输入6位数字验证码，如未收到请60秒后重新获取。密码长度为8到16位，需包含字母和数字。
+"""),
+    ("zh", "chat", """[微信] 妈妈：晚上回来吃饭吗？我买了2斤排骨，38块一斤。
+[微信] 我：回，7点到
+"""),
+    ("zh", "log", """«ts} [INFO] 定时任务执行完成，处理 1024 条记录，失败 0 条
+""".replace("}", "»")),
+    ("zh", "email", """各位好，系统将于本周六 22:00-24:00 升级，期间无法登录，请提前保存工作。
+"""),
+    ("zh", "chat", """这家店的地址在3号楼2单元，营业时间 10:00-22:00，人均 80 元左右。
+"""),
+    ("zh", "docs", """账号设置：在“我的-设置-账号与安全”中可以修改登录密码、绑定手机号和开启两步验证。
+"""),
+    ("zh", "code", """# 从环境变量读取密码，不要写死
+DB_PASSWORD = os.getenv("DB_PASSWORD")
+SECRET_KEY = settings.SECRET_KEY
 """),
 ]
