@@ -302,6 +302,8 @@ def test_mac_addresses_in_three_groups_of_four() -> None:
 def test_landline_followed_by_chinese_punctuation() -> None:
     assert found("我们公司的座机是021-6888 1234，传真同号。", "Phone Number") == ["021-6888 1234"]
     assert found("售后电话0755-8601 2345。", "Phone Number") == ["0755-8601 2345"]
+    assert found("0755-8601 2345；", "Phone Number") == ["0755-8601 2345"]
+    assert found("固话 02168881234，", "Phone Number") == ["02168881234"]
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,7 @@ _PHONE_WORDS_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:phone|phones|telephone|tel|mobile|mob|cell|cellphone|landline|fax|desk|"
     r"direct|hotline|call|calling|called|ring|dial|text|texts|sms|whatsapp|signal|wechat|viber|contact|reach|"
     r"answering|messages?|voicemail)(?![A-Za-z])"
-    r"|电话|手机|座机|传真|联系|致电|拨打|来电|短信|微信",
+    r"|电话|手机|座机|固话|热线|传真|联系|致电|拨打|来电|短信|微信",
     re.IGNORECASE,
 )
 # ... or right after it ("416 60 039 office", "3660170548-Fax"). "office", "home" and "work" count only after the
@@ -167,7 +167,8 @@ def _groups(text: str, start: int, end: int) -> list[_Group]:
 _NANP = re.compile(r"(?:\+?1[ \-.]?|001[ \-.])?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[\-.])[2-9][0-9]{2}[\-.][0-9]{4}")
 _NANP_COMPACT = re.compile(r"\([2-9][0-9]{2}\)[2-9][0-9]{2}-?[0-9]{4}")
 _CN_MOBILE = re.compile(r"(?:\+?86[ \-]?|0086[ \-]?)?1[3-9][0-9](?:[ \-]?[0-9]{4}){2}")
-_CN_LANDLINE = re.compile(r"(?:\(0[1-9][0-9]{1,2}\)[ \-]?|0[1-9][0-9]{1,2}[ \-])[2-9][0-9]{6,7}")
+# Area code, then a 7–8 digit local number, written whole or in two groups ("021-6888 1234", "0755-8601-2345").
+_CN_LANDLINE = re.compile(r"(?:\(0[1-9][0-9]{1,2}\)[ \-]?|0[1-9][0-9]{1,2}[ \-])[2-9][0-9]{2,3}[ \-]?[0-9]{4}")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
 _SSN_SHAPE = re.compile(r"[0-9]{3}[\- ][0-9]{2}[\- ][0-9]{4}")
