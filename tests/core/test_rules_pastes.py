@@ -262,6 +262,7 @@ def test_slashes_after_a_login_word_that_are_no_passwords() -> None:
         ("National Insurance number: MT 60 92 74 B", "MT 60 92 74 B", "ID Number"),
         ("tax_id: 178651138, born later", "178651138", "ID Number"),
         ("Account number: 7027280885611313", "7027280885611313", "Financial Account"),
+        ("Sort code 20-00-00, account 31926819.", "31926819", "Financial Account"),
         ("Real ID Number: NM-473982715", "NM-473982715", "ID Number"),
         ("Driver's License Number: DL-GH-5264187", "DL-GH-5264187", "Driver's License Number"),
         ("身份证号：110105491231002，", "110105491231002", "ID Number"),
@@ -283,6 +284,7 @@ def test_ids_and_dates_next_to_their_key_word(text: str, value: str, type_name: 
         "Order ID number 48213, user id 33837, national ID: pending",
         "身份证号110105194912310 02X",
         "测试账号 13968736067 登录后别改资料",
+        "Backup codes for my Google account: 35371780",
     ],
 )
 def test_dates_and_numbers_without_their_key_word_stay_quiet(text: str) -> None:

@@ -150,8 +150,8 @@ def find_ibans(text: str) -> Iterator[Finding]:
 # Bank account numbers next to their key word
 
 _ACCOUNT_WORDS = re.compile(
-    r"(?<![A-Za-z])(?i:(?:bank |checking |savings |beneficiary )?account(?: number| no\.?| num(?:ber)?| ?#)"
-    r"|acct\.?(?: number| no\.?| ?#)?|a/c(?: no\.?)?)(?![A-Za-z])"
+    r"(?<![A-Za-z])(?i:(?:bank |checking |savings |beneficiary )?account(?P<numbered> number| no\.?| num(?:ber)?| ?#)?"
+    r"|acct\.?(?: number| no\.?| ?#)?|acc\.? no\.?|a/c(?: no\.?)?)(?![A-Za-z])"
     r"|银行账号|银行卡账号|银行账户|收款账号|收款账户|对公账户|对公账号|账号|帐号|账户|帳號|帳戶|银行卡号|卡号"
 )
 _ACCOUNT_ANCHORS = literal_anchors("account", "acct", "a/c", "账号", "帐号", "账户", "帳號", "帳戶", "卡号")
@@ -166,6 +166,18 @@ MAX_ACCOUNT_DIGITS = 20
 ACCOUNT_WINDOW = 24
 
 
+# Words that make a bare "account 12345678" a bank account (not "Google account: <backup codes>").
+_BANK_CONTEXT = re.compile(
+    r"(?<![A-Za-z])(?i:bank|banking|sort code|routing|iban|swift|bic|checking|savings|wire|transfer|deposit|"
+    r"beneficiary|payee|salary|refund|pay(?:ment)?)(?![A-Za-z])"
+)
+
+
+def _bare_account_word(key_word: re.Match[str]) -> bool:
+    """"account" without "number", "no." or "#" after it."""
+    return "account" in key_word.group().lower() and not key_word.group("numbered")
+
+
 def find_bank_accounts(text: str) -> Iterator[Finding]:
     """8–20 digit account numbers right after an account word, in English or Chinese."""
     for key_word in finditer_near(text, _ACCOUNT_WORDS, _ACCOUNT_ANCHORS, before=0, after=30):
@@ -173,6 +185,8 @@ def find_bank_accounts(text: str) -> Iterator[Finding]:
         stop = _ACCOUNT_STOP.search(text, key_word.end(), right)
         value = _ACCOUNT_VALUE.search(text, key_word.end(), stop.start() if stop else right)
         if value is None or not _ACCOUNT_LINK.fullmatch(text, key_word.end(), value.start()):
+            continue
+        if _bare_account_word(key_word) and not _BANK_CONTEXT.search(text, max(0, key_word.start() - 60), right):
             continue
         digits = digits_of(value.group())
         if not MIN_ACCOUNT_DIGITS <= len(digits) <= MAX_ACCOUNT_DIGITS or _CN_MOBILE.fullmatch(digits):
