@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python tests/data/make_rules_corpus.py
+    .venv/bin/python -m tests.data.make_rules_corpus
 
 Each template is a paste as people really send it (config files, code, curl commands, logs, mails, chats, OTP
 messages …) with slots written ``«kind»``. A slot draws a fake value of its kind; kinds with a taxonomy type become
