@@ -54,6 +54,7 @@ def test_secrets_assigned_in_config_and_code(text: str, value: str, type_name: s
         "DB_PASSWORD=${DB_PASSWORD}\nSECRET_KEY=<your-secret-key>\nAPI_TOKEN=changeme",
         "primary_key = 'id'\nsort_key = 'created_at_2024'\ntoken_type = 'bearer'",
         "SSH_KEY_PATH=/home/deploy/.ssh/id_ed25519",
+        "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        secret: db-credentials\n        key: password",
         'SSH_KEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2 me@host"',
         "session_key = request_session_id\ncache_key = 'user_profile_v2'\nAPI_KEY=your_api_key_here",
         '"forgot_password": "Forgot your password?", "password": "Password"',

@@ -263,6 +263,8 @@ def _value_fits(value: str, type_name: str, strong_name: bool) -> bool:
     if _random_enough(value):
         return True
     wordy_ok = len(value) >= MIN_WORDY_KEY_LENGTH and not any(char.isspace() for char in value)
+    if _JOINED_WORDS.fullmatch(value):
+        return False  # "secret: db-credentials" names a Kubernetes secret
     return strong_name and wordy_ok and not _SAMPLE_WORDS.search(value)
 
 
