@@ -4,11 +4,14 @@ Run from the repository root::
 
     .venv/bin/python -m tests.benchmarks.rules_quality
 
-It prints per-entity precision and recall on the Presidio synthetic data set (matching rule: see
-`app.core.evaluation.presidio`), then the recall on the "Email" and "Phone Number" items of the PersonaMem sample:
+First it scores the project's own corpus of realistic pastes, ``tests/data/rules_corpus.jsonl`` (config files, code,
+curl commands, logs, mails, chats, OTP messages and clean texts in English and Chinese, every value made up; written
+by ``tests/data/make_rules_corpus.py``), against `CORPUS_TARGETS` (`score_corpus` explains the matching).
+Then it prints per-entity precision and recall on the Presidio synthetic data set (matching rule: see
+`app.core.evaluation.presidio`), and the recall on the "Email" and "Phone Number" items of the PersonaMem sample:
 an item counts as found when one rules finding covers an occurrence of its ``original_text`` in its own message.
-The data is read from ``../shared/data`` (or ``$CLOAKROOM_SHARED_DATA``); when it is absent the benchmark says so
-and exits successfully. Only counts are printed, never the text of the data.
+The shared data is read from ``../shared/data`` (or ``$CLOAKROOM_SHARED_DATA``); when it is absent that part says
+so and the benchmark exits successfully. Only counts, record ids and types are printed, never the text of the data.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.detectors.rules import RulesDetector
 from app.core.evaluation import missing_data_message, shared_data_file
 from app.core.evaluation.presidio import DATA_FILE_NAME, format_table, read_records, score
 from app.core.findings import Finding
+from app.core.taxonomy import Level
 
 PERSONAMEM_FILE_NAME = "personamem_v2_sample.jsonl"
 PERSONAMEM_TYPES = ("Email", "Phone Number")
@@ -37,6 +42,149 @@ TARGETS: dict[str, tuple[float, float]] = {
     "PHONE_NUMBER": (0.90, 0.85),
 }
 PERSONAMEM_TARGET = 0.95
+
+
+CORPUS_FILE = Path(__file__).resolve().parents[1] / "data" / "rules_corpus.jsonl"
+# Structured recall, PL4 spans fully covered, precision (each at least), findings on clean texts (at most).
+CORPUS_TARGETS = {"recall": 0.97, "pl4_covered": 0.97, "precision": 0.97, "clean_findings": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSpan:
+    start: int
+    end: int
+    type: str
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusRecord:
+    id: str
+    text: str
+    clean: bool
+    spans: tuple[CorpusSpan, ...]
+
+
+@dataclass
+class CorpusScore:
+    """Counts over the corpus; ``misses`` and ``false_alarms`` name records and types, never values."""
+
+    gold: Counter[str] = field(default_factory=Counter)
+    found: Counter[str] = field(default_factory=Counter)
+    pl4_spans: int = 0
+    pl4_covered: int = 0
+    findings: int = 0
+    correct_findings: int = 0
+    clean_texts: int = 0
+    clean_findings: int = 0
+    misses: list[tuple[str, str]] = field(default_factory=list)
+    false_alarms: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        total = sum(self.gold.values())
+        return sum(self.found.values()) / total if total else 1.0
+
+    @property
+    def pl4_coverage(self) -> float:
+        return self.pl4_covered / self.pl4_spans if self.pl4_spans else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct_findings / self.findings if self.findings else 1.0
+
+    def meets_targets(self) -> bool:
+        return (
+            self.recall >= CORPUS_TARGETS["recall"]
+            and self.pl4_coverage >= CORPUS_TARGETS["pl4_covered"]
+            and self.precision >= CORPUS_TARGETS["precision"]
+            and self.clean_findings <= CORPUS_TARGETS["clean_findings"]
+        )
+
+
+def read_corpus(path: Path = CORPUS_FILE) -> list[CorpusRecord]:
+    """The corpus records; a gold span whose offsets do not hold its text is an error in the file."""
+    records = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            spans = []
+            for span in raw["spans"]:
+                if raw["text"][span["start"] : span["end"]] != span["text"]:
+                    raise ValueError(f"record {raw['id']}: a gold span does not match its offsets")
+                spans.append(CorpusSpan(span["start"], span["end"], span["type"], Level.parse(span["level"])))
+            records.append(CorpusRecord(raw["id"], raw["text"], bool(raw["clean"]), tuple(spans)))
+    return records
+
+
+def _found(span: CorpusSpan, findings: Iterable[Finding]) -> bool:
+    """A finding of the span's level covers at least half of it (the Presidio benchmark's rule, plus the level)."""
+    needed = (span.end - span.start) / 2
+    return any(
+        finding.level == span.level and min(finding.end, span.end) - max(finding.start, span.start) >= needed
+        for finding in findings
+    )
+
+
+def _fully_covered(span: CorpusSpan, findings: Iterable[Finding]) -> bool:
+    """PL4 findings together cover every character of the span: a half-masked key is a leaked key."""
+    covered = span.start
+    for finding in sorted(findings, key=lambda finding: finding.start):
+        if finding.level == Level.PL4 and finding.start <= covered < finding.end:
+            covered = finding.end
+    return covered >= span.end
+
+
+def _correct(finding: Finding, spans: Iterable[CorpusSpan]) -> bool:
+    """A finding is right when it overlaps a gold span of its own level."""
+    return any(finding.level == span.level and finding.start < span.end and span.start < finding.end for span in spans)
+
+
+def score_corpus(records: Iterable[CorpusRecord], detect: Callable[[str], list[Finding]]) -> CorpusScore:
+    """Structured recall, PL4 full coverage, precision, and findings on the clean texts."""
+    result = CorpusScore()
+    for record in records:
+        findings = detect(record.text)
+        result.findings += len(findings)
+        if record.clean:
+            result.clean_texts += 1
+            result.clean_findings += len(findings)
+        for finding in findings:
+            if _correct(finding, record.spans):
+                result.correct_findings += 1
+            else:
+                result.false_alarms.append((record.id, finding.type))
+        for span in record.spans:
+            result.gold[span.type] += 1
+            if _found(span, findings):
+                result.found[span.type] += 1
+            else:
+                result.misses.append((record.id, span.type))
+            if span.level == Level.PL4:
+                result.pl4_spans += 1
+                result.pl4_covered += _fully_covered(span, findings)
+    return result
+
+
+def corpus_report(result: CorpusScore, *, details: bool = False) -> str:
+    """Per-type recall, then the headline figures against `CORPUS_TARGETS`; with ``details``, misses by record id."""
+    lines = [f"{'type':<28} {'spans':>5} {'found':>5} {'recall':>7}"]
+    for type_name in sorted(result.gold):
+        total, found = result.gold[type_name], result.found[type_name]
+        lines.append(f"{type_name:<28} {total:>5} {found:>5} {found / total:>7.3f}")
+    lines.append(
+        f"structured recall {result.recall:.3f} (target >= {CORPUS_TARGETS['recall']:.2f}), "
+        f"PL4 fully covered {result.pl4_coverage:.3f} of {result.pl4_spans} (>= {CORPUS_TARGETS['pl4_covered']:.2f}), "
+        f"precision {result.precision:.3f} of {result.findings} findings (>= {CORPUS_TARGETS['precision']:.2f}), "
+        f"{result.clean_findings} findings on {result.clean_texts} clean texts (target 0): "
+        f"{'met' if result.meets_targets() else 'MISSED'}"
+    )
+    if details:
+        lines.extend(f"  missed {type_name} in {record_id}" for record_id, type_name in result.misses)
+        lines.extend(f"  false alarm {type_name} in {record_id}" for record_id, type_name in result.false_alarms)
+    return "\n".join(lines)
 
 
 def presidio_report(path: Path, detector: RulesDetector) -> str:
@@ -103,6 +251,10 @@ def personamem_report(path: Path, detector: RulesDetector) -> str:
 
 def main() -> int:
     detector = RulesDetector()
+    corpus = score_corpus(read_corpus(), detector.detect)
+    print(f"Rules detector on {CORPUS_FILE.name} ({corpus.clean_texts} clean texts among the pastes)")
+    print(corpus_report(corpus, details="--details" in sys.argv[1:]))
+    print()
     presidio = shared_data_file(DATA_FILE_NAME)
     personamem = shared_data_file(PERSONAMEM_FILE_NAME)
     if presidio is None and personamem is None:

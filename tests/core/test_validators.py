@@ -136,11 +136,9 @@ def test_invalid_ssn_ranges(ssn: str) -> None:
         ("172.31.255.254", True),
         ("172.32.0.1", False),
         ("192.168.1.1", True),
-        ("127.0.0.1", True),
         ("169.254.10.20", True),
         ("100.64.0.1", True),
         ("8.8.8.8", False),
-        ("::1", True),
         ("fe80::1", True),
         ("fd12:3456:789a::1", True),
         ("2606:4700:4700::1111", False),
@@ -151,7 +149,9 @@ def test_internal_ip_ranges(address: str, internal: bool) -> None:
     assert validators.is_internal_ip(ipaddress.ip_address(address)) is internal
 
 
-@pytest.mark.parametrize("address", ["0.0.0.0", "255.255.255.255", "255.255.255.0", "224.0.0.1", "::"])
+@pytest.mark.parametrize(
+    "address", ["0.0.0.0", "255.255.255.255", "255.255.255.0", "224.0.0.1", "::", "127.0.0.1", "127.8.9.10", "::1"]
+)
 def test_addresses_that_name_no_host(address: str) -> None:
     assert not validators.is_identifying_ip(ipaddress.ip_address(address))
 

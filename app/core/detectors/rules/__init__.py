@@ -16,25 +16,44 @@ import threading
 from collections.abc import Sequence
 
 from app.core.detectors.base import ProgressCallback, check_cancelled
-from app.core.detectors.rules.codes import find_recovery_codes, find_verification_codes
+from app.core.detectors.rules.assignments import (
+    find_assigned_secrets,
+    find_command_line_passwords,
+    find_paired_call_passwords,
+)
+from app.core.detectors.rules.birthdates import find_birth_dates
+from app.core.detectors.rules.codes import find_pins, find_recovery_codes, find_verification_codes
 from app.core.detectors.rules.common import Recognizer
 from app.core.detectors.rules.contact import find_emails, find_phone_numbers
 from app.core.detectors.rules.credentials import (
     find_database_urls,
     find_key_value_connection_strings,
+    find_login_pairs,
     find_passwords,
 )
-from app.core.detectors.rules.finance import find_ibans, find_payment_cards
-from app.core.detectors.rules.identity import find_cn_resident_ids, find_us_ssns
-from app.core.detectors.rules.network import (
-    find_ipv4_addresses,
-    find_ipv6_addresses,
-    find_mac_addresses,
-    find_secret_url_parameters,
-    find_url_credentials,
+from app.core.detectors.rules.finance import find_bank_accounts, find_ibans, find_payment_cards
+from app.core.detectors.rules.identity import (
+    find_cn_resident_ids,
+    find_document_ids,
+    find_passport_numbers,
+    find_uk_national_insurance_numbers,
+    find_us_ssns,
 )
+from app.core.detectors.rules.network import find_ipv4_addresses, find_ipv6_addresses, find_mac_addresses
 from app.core.detectors.rules.reading import ReadingView, reading_view
-from app.core.detectors.rules.secrets import find_jwts, find_named_secrets, find_private_keys, find_vendor_keys
+from app.core.detectors.rules.secrets import (
+    find_jwts,
+    find_named_secrets,
+    find_private_keys,
+    find_symbol_rich_secrets,
+    find_vendor_keys,
+)
+from app.core.detectors.rules.urls import (
+    find_secret_url_parameters,
+    find_sentry_keys,
+    find_url_credentials,
+    find_webhook_secrets,
+)
 from app.core.findings import RULES, Finding, finding_at
 
 __all__ = ["ALL_RECOGNIZERS", "RulesDetector"]
@@ -44,21 +63,34 @@ ALL_RECOGNIZERS: tuple[Recognizer, ...] = (
     find_phone_numbers,
     find_payment_cards,
     find_ibans,
+    find_bank_accounts,
     find_cn_resident_ids,
     find_us_ssns,
+    find_uk_national_insurance_numbers,
+    find_passport_numbers,
+    find_document_ids,
+    find_birth_dates,
     find_ipv4_addresses,
     find_ipv6_addresses,
     find_mac_addresses,
     find_url_credentials,
     find_secret_url_parameters,
+    find_webhook_secrets,
+    find_sentry_keys,
     find_vendor_keys,
+    find_symbol_rich_secrets,
     find_named_secrets,
     find_jwts,
     find_private_keys,
     find_database_urls,
     find_key_value_connection_strings,
     find_passwords,
+    find_login_pairs,
+    find_assigned_secrets,
+    find_command_line_passwords,
+    find_paired_call_passwords,
     find_verification_codes,
+    find_pins,
     find_recovery_codes,
 )
 

@@ -138,3 +138,44 @@ def keyword_near(
     if before and keywords.search(text, max(0, start - before), start):
         return True
     return bool(after and keywords.search(text, end, min(len(text), end + after)))
+
+
+# Values documentation and templates put where a secret goes: ``user:password@localhost``, ``<your-token>``,
+# ``${DB_PASS}``, ``$PASS``, ``%PWD%``, ``$(cat …)``, ``sk-...``, ``xxxx``, and a MySQL error's
+# ``(using password: YES)``. They are no one's secret, and flagging them teaches people to ignore findings.
+_PLACEHOLDER_VALUES = frozenset(
+    {"password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "api_key", "changeme", "change_me",
+     "changeit", "mypassword", "yourpassword", "your_password", "your-password", "mysecret", "yoursecret",
+     "example", "placeholder", "redacted", "hidden", "none", "null", "nil", "empty", "dummy", "foo", "bar", "foobar",
+     "pa55word", "p@ssw0rd", "p@ssword", "yes", "no", "true", "false"}
+)
+_PLACEHOLDER_PREFIXES = ("<", "${", "$(", "%", "{{", "[your", "your", "insert", "enter", "replace")
+_PLACEHOLDER_FILL = frozenset("*•xX.…-_0 ")
+# "$PASS", "$db_password": a shell or PHP variable, not its value ("$Y6Ph7X25IMhve" mixes cases: a password).
+_VARIABLE = re.compile(r"\$(?:[A-Z_][A-Z0-9_]*|[a-z_][a-z0-9_]*)")
+_PLACEHOLDER_TAIL = re.compile(r"(?:\.\.\.|…|x{3,}|X{3,}|\*{3,})$")
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a value is a stand-in for a secret rather than one (see `_PLACEHOLDER_VALUES`)."""
+    lowered = value.strip("'\"`").lower()
+    if lowered in _PLACEHOLDER_VALUES or lowered.startswith(_PLACEHOLDER_PREFIXES) or _VARIABLE.fullmatch(value):
+        return True
+    return set(lowered) <= _PLACEHOLDER_FILL or bool(_PLACEHOLDER_TAIL.search(value))
+
+
+_SENTENCE_WORDS = re.compile(r"[A-Za-z']+(?:,? [A-Za-z']+)+[.?!:…]?")
+_FUNCTION_WORDS = frozenset(
+    {"your", "the", "a", "an", "to", "of", "is", "are", "please", "enter", "for", "and", "or", "not", "my", "this"}
+)
+
+
+def is_prose(value: str) -> bool:
+    """Words of a sentence ("Forgot your password?", "Enter the API key") — a UI string, not a secret.
+
+    A passphrase of plain words ("correct horse battery staple") has no sentence punctuation or function words.
+    """
+    if not _SENTENCE_WORDS.fullmatch(value):
+        return False
+    words = {word.lower() for word in value.rstrip(".?!:…").split()}
+    return value[-1] in ".?!:…" or bool(words & _FUNCTION_WORDS)

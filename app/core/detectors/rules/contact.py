@@ -27,6 +27,7 @@ from app.core.detectors.rules.common import (
     keyword_near,
     make_finding,
 )
+from app.core.detectors.rules.urls import url_credentials
 from app.core.detectors.rules.validators import card_scheme_plausible, digits_of, luhn_valid, parse_ip
 from app.core.findings import Finding
 
@@ -56,12 +57,27 @@ _EMAIL = re.compile(
     rf"(?!{_ALNUM}|[\-_@])"
 )
 
-# "scheme://user:" right before the local part: what follows is a URL's password and host, not an address.
-_URL_USERINFO_BEFORE = re.compile(r"://[^\s/?#@:]*:\Z")
+# The same address URL-encoded in a query string (``?email=dana%40example.com``, ``alex%2Bbilling%40…``).
+_EMAIL_ENCODED = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._+\-]{1,64}(?:%2[BbEe][A-Za-z0-9._\-]{1,64}){0,4}%40"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9\-_%])"
+)
+
+
+def _in_url_authority(text: str, start: int, end: int, credentials: list[tuple[int, int]]) -> bool:
+    """Whether an address-shaped match is a URL's ``user@host`` or lies in its ``user:password@`` part.
+
+    ``https://<key>@o1.ingest.sentry.io/42`` and ``ftp://ops:p@ss@host`` hold no e-mail address.
+    """
+    if text[max(0, start - 3) : start] == "://":
+        return True
+    return any(user_start < end and start <= at for user_start, at in credentials)
 
 
 def find_emails(text: str) -> Iterator[Finding]:
-    """Addresses ``local@domain.tld``; the local part may not start or end with a dot."""
+    """Addresses ``local@domain.tld`` (also URL-encoded, ``local%40domain.tld``); the local part may not start or end
+    with a dot."""
+    credentials = [(found.user_start, found.at) for found in url_credentials(text)] if "://" in text else []
     for match in _EMAIL.finditer(text):
         start, end = match.start(), match.end()
         local = text[start : text.index("@", start)]
@@ -69,9 +85,12 @@ def find_emails(text: str) -> Iterator[Finding]:
         start += len(local) - len(stripped)
         if not stripped or stripped.endswith(".") or ".." in stripped:
             continue
-        if glued_before(text, start) or _URL_USERINFO_BEFORE.search(text, max(0, start - 300), start):
+        if glued_before(text, start) or _in_url_authority(text, start, end, credentials):
             continue
         yield make_finding(text, start, end, EMAIL_TYPE)
+    if "%40" in text:
+        for match in _EMAIL_ENCODED.finditer(text):
+            yield make_finding(text, match.start(), match.end(), EMAIL_TYPE)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -98,7 +117,7 @@ _PHONE_WORDS_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:phone|phones|telephone|tel|mobile|mob|cell|cellphone|landline|fax|desk|"
     r"direct|hotline|call|calling|called|ring|dial|text|texts|sms|whatsapp|signal|wechat|viber|contact|reach|"
     r"answering|messages?|voicemail)(?![A-Za-z])"
-    r"|电话|手机|座机|传真|联系|致电|拨打|来电|短信|微信",
+    r"|电话|手机|座机|固话|热线|传真|联系|致电|拨打|来电|短信|微信",
     re.IGNORECASE,
 )
 # ... or right after it ("416 60 039 office", "3660170548-Fax"). "office", "home" and "work" count only after the
@@ -109,6 +128,17 @@ _PHONE_WORDS_AFTER = re.compile(
 )
 # A weak number followed by a capitalised word is a house number ("17031 2202 Rissik St"), not a phone.
 _STREET_NAME_AFTER = re.compile(r" [A-Z][a-z]")
+# "FR58 6601 0272 4319 2292 1803 992": groups of an IBAN written in fours, not a phone number.
+_IBAN_GROUPS_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?: [0-9A-Za-z]{4}){0,8} $")
+# A number labelled as something else right before it: a routing, tracking or order number, a reference, a code.
+# ("账号 13800000000" stays a phone number: people log in with their mobile number.)
+_OTHER_NUMBER_LABEL = re.compile(
+    r"(?<![A-Za-z])(?i:routing|aba|rtn|sort code|tracking|track|parcel|shipment|waybill|consignment|order|invoice|"
+    r"iban|swift|reference|ref|booking|confirmation|ticket|case|verification code|otp|code)"
+    r"(?: (?i:number|no\.?|num|id))?[ \t]*(?:is|:|#|=)?[ \t:#]*$"
+    r"|(?:快递单号|运单号|单号|订单号?|验证码|动态码|校验码)[ \t:：是为]*$"
+)
+OTHER_LABEL_REACH = 30
 PHONE_CONTEXT_BEFORE = 40
 PHONE_CONTEXT_AFTER = 12
 
@@ -137,7 +167,8 @@ def _groups(text: str, start: int, end: int) -> list[_Group]:
 _NANP = re.compile(r"(?:\+?1[ \-.]?|001[ \-.])?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[\-.])[2-9][0-9]{2}[\-.][0-9]{4}")
 _NANP_COMPACT = re.compile(r"\([2-9][0-9]{2}\)[2-9][0-9]{2}-?[0-9]{4}")
 _CN_MOBILE = re.compile(r"(?:\+?86[ \-]?|0086[ \-]?)?1[3-9][0-9](?:[ \-]?[0-9]{4}){2}")
-_CN_LANDLINE = re.compile(r"(?:\(0[1-9][0-9]{1,2}\)[ \-]?|0[1-9][0-9]{1,2}[ \-])[2-9][0-9]{6,7}")
+# Area code, then a 7–8 digit local number, written whole or in two groups ("021-6888 1234", "0755-8601-2345").
+_CN_LANDLINE = re.compile(r"(?:\(0[1-9][0-9]{1,2}\)[ \-]?|0[1-9][0-9]{1,2}[ \-])[2-9][0-9]{2,3}[ \-]?[0-9]{4}")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _DECIMAL = re.compile(r"[0-9]+[.,][0-9]+")
 _SSN_SHAPE = re.compile(r"[0-9]{3}[\- ][0-9]{2}[\- ][0-9]{4}")
@@ -289,7 +320,9 @@ def find_phone_numbers(text: str) -> Iterator[Finding]:
             end = extension.end()
         if glued_before(text, start) or glued_after(text, end) or joined_to_token(text, start, end):
             continue
-        if in_arithmetic(text, start, end):
+        if in_arithmetic(text, start, end) or _IBAN_GROUPS_BEFORE.search(text, max(0, start - 45), start):
+            continue
+        if _OTHER_NUMBER_LABEL.search(text, max(0, start - OTHER_LABEL_REACH), start):
             continue
         yield make_finding(text, start, end, PHONE_TYPE)
 

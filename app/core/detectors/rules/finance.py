@@ -1,4 +1,4 @@
-"""Payment card numbers and IBANs (PL3), each confirmed by its checksum.
+"""Payment card numbers, IBANs and bank account numbers (PL3).
 
 Cards: 13–19 digits (bare, or in groups split by spaces or dashes) with a known scheme prefix and a valid Luhn digit.
 Twelve-digit Maestro numbers exist too, but twelve digits are also the shape of many account and order numbers, so
@@ -6,6 +6,11 @@ they count only next to a card word (``card``, ``cc``, ``卡号`` …).
 
 IBANs: a country code, two check digits and the country's fixed length, with or without the usual spaces every four
 characters, confirmed by the ISO 13616 mod-97 check. Lower case is accepted (people type ``gb82west…``).
+
+Domestic account numbers have no checksum anyone can verify (US accounts, Chinese 16–19 digit accounts), so they
+count only right after an account word in the same sentence (``Account number: 27382509``, ``Acct #``, ``账号：``,
+``收款账号``, ``对公账户``, ``卡号`` for a card number without a valid checksum): 8–20 digits, in groups or not.
+A mainland mobile number after "账号" is a login, not an account.
 """
 
 from __future__ import annotations
@@ -14,7 +19,14 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from app.core.detectors.rules.common import in_arithmetic, keyword_near, make_finding, standalone
+from app.core.detectors.rules.common import (
+    finditer_near,
+    in_arithmetic,
+    keyword_near,
+    literal_anchors,
+    make_finding,
+    standalone,
+)
 from app.core.detectors.rules.validators import (
     IBAN_LENGTHS,
     SHORT_CARD_LENGTH,
@@ -26,6 +38,7 @@ from app.core.findings import Finding
 
 CARD_TYPE = "Bank/Payment Card Number"
 IBAN_TYPE = "Financial Account"
+ACCOUNT_TYPE = "Financial Account"
 
 # One digit per repetition, each optionally followed by one separator: the digit count fixes the match, so the
 # pattern cannot backtrack more than the 8 steps between 12 and 19 digits.
@@ -131,3 +144,52 @@ def find_ibans(text: str) -> Iterator[Finding]:
         if not iban_valid(text[start:end]) or not standalone(text, start, end):
             continue
         yield make_finding(text, start, end, IBAN_TYPE)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Bank account numbers next to their key word
+
+_ACCOUNT_WORDS = re.compile(
+    r"(?<![A-Za-z])(?i:(?:bank |checking |savings |beneficiary )?account(?P<numbered> number| no\.?| num(?:ber)?| ?#)?"
+    r"|acct\.?(?: number| no\.?| ?#)?|acc\.? no\.?|a/c(?: no\.?)?)(?![A-Za-z])"
+    r"|银行账号|银行卡账号|银行账户|收款账号|收款账户|对公账户|对公账号|账号|帐号|账户|帳號|帳戶|银行卡号|卡号"
+)
+_ACCOUNT_ANCHORS = literal_anchors("account", "acct", "a/c", "账号", "帐号", "账户", "帳號", "帳戶", "卡号")
+# One digit per repetition, each optionally followed by one separator, as for cards: linear however long the run.
+_ACCOUNT_VALUE = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ \-]?[0-9]){7,24}(?![0-9A-Za-z])")
+_CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# Only a separator or a verb between the word and the number: in "账号的备用码：4476-9467" the number is something else.
+_ACCOUNT_LINK = re.compile(r"[\s:：#=\-–,，(（]*(?:(?i:is|was)[\s:：]*|[是为為][\s:：]*)?")
+_ACCOUNT_STOP = re.compile(r"[!?。！？;；\r\n]|\.(?:\s|$)")
+MIN_ACCOUNT_DIGITS = 8
+MAX_ACCOUNT_DIGITS = 20
+ACCOUNT_WINDOW = 24
+
+
+# Words that make a bare "account 12345678" a bank account (not "Google account: <backup codes>").
+_BANK_CONTEXT = re.compile(
+    r"(?<![A-Za-z])(?i:bank|banking|sort code|routing|iban|swift|bic|checking|savings|wire|transfer|deposit|"
+    r"beneficiary|payee|salary|refund|pay(?:ment)?)(?![A-Za-z])"
+)
+
+
+def _bare_account_word(key_word: re.Match[str]) -> bool:
+    """"account" without "number", "no." or "#" after it."""
+    return "account" in key_word.group().lower() and not key_word.group("numbered")
+
+
+def find_bank_accounts(text: str) -> Iterator[Finding]:
+    """8–20 digit account numbers right after an account word, in English or Chinese."""
+    for key_word in finditer_near(text, _ACCOUNT_WORDS, _ACCOUNT_ANCHORS, before=0, after=30):
+        right = min(len(text), key_word.end() + ACCOUNT_WINDOW)
+        stop = _ACCOUNT_STOP.search(text, key_word.end(), right)
+        value = _ACCOUNT_VALUE.search(text, key_word.end(), stop.start() if stop else right)
+        if value is None or not _ACCOUNT_LINK.fullmatch(text, key_word.end(), value.start()):
+            continue
+        if _bare_account_word(key_word) and not _BANK_CONTEXT.search(text, max(0, key_word.start() - 60), right):
+            continue
+        digits = digits_of(value.group())
+        if not MIN_ACCOUNT_DIGITS <= len(digits) <= MAX_ACCOUNT_DIGITS or _CN_MOBILE.fullmatch(digits):
+            continue
+        if not payment_card_valid(digits):  # a valid card number is found as a card
+            yield make_finding(text, value.start(), value.end(), ACCOUNT_TYPE)

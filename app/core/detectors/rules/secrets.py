@@ -25,8 +25,8 @@ TOKEN_TYPE = "Token"
 PRIVATE_KEY_TYPE = "Private Key"
 PASSWORD_TYPE = "Password"
 
-_BEFORE = r"(?<![A-Za-z0-9_\-])"
-_AFTER = r"(?![A-Za-z0-9_])"
+_BEFORE = r"(?<![A-Za-z0-9_\-~])"
+_AFTER = r"(?![A-Za-z0-9_~])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ class VendorKey:
     vendor: str
     body: str
     type_name: str = KEY_TYPE
+    letters_only: bool = False  # the vendor issues keys without digits (Hugging Face): mixed case is enough
 
 
 VENDOR_KEYS: tuple[VendorKey, ...] = (
@@ -55,7 +56,14 @@ VENDOR_KEYS: tuple[VendorKey, ...] = (
     VendorKey("SendGrid key", r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
     VendorKey("Mailgun key", r"key-[0-9a-f]{32}"),
     VendorKey("Mailchimp key", r"[0-9a-f]{32}-us[0-9]{1,2}"),
-    VendorKey("Hugging Face token", r"hf_[A-Za-z0-9]{30,100}", TOKEN_TYPE),
+    VendorKey("Hugging Face token", r"hf_[A-Za-z0-9]{30,100}", TOKEN_TYPE, letters_only=True),
+    VendorKey("Hugging Face organization token", r"api_org_[A-Za-z0-9]{30,100}", TOKEN_TYPE, letters_only=True),
+    VendorKey("Tencent Cloud SecretId", r"AKID[A-Za-z0-9]{32}"),
+    VendorKey("Alibaba Cloud AccessKey ID", r"LTAI[A-Za-z0-9]{12,28}"),
+    VendorKey("Google OAuth client secret", r"GOCSPX-[A-Za-z0-9_\-]{28}"),
+    VendorKey("Azure AD client secret", r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}"),
+    VendorKey("Volcengine access key", r"AKLT[A-Za-z0-9_\-]{32,60}"),
+    VendorKey("Postman API key", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}"),
     VendorKey("GitLab token", r"gl(?:pat|dt|rt|ptt|ft|soat|cbt|oas|imt)-[A-Za-z0-9_\-]{20,100}", TOKEN_TYPE),
     VendorKey("npm token", r"npm_[A-Za-z0-9]{36}", TOKEN_TYPE),
     VendorKey("PyPI token", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,300}", TOKEN_TYPE),
@@ -82,20 +90,63 @@ _VENDOR_KEY = re.compile(
 
 # Every vendor key is a run of at least 20 of these characters; only such runs are searched (sre tries each branch
 # of an alternation at every position, so scanning only long runs makes this many times faster on prose).
-_KEY_LIKE_RUN = re.compile(r"(?<![A-Za-z0-9_\-.:+/=])[A-Za-z0-9_\-.:+/=]{20,}")
+_KEY_LIKE_RUN = re.compile(r"(?<![A-Za-z0-9_\-.:+/=~])[A-Za-z0-9_\-.:+/=~]{20,}")
 
 
 def find_vendor_keys(text: str) -> Iterator[Finding]:
-    """Keys and tokens with a known vendor prefix; a random key always holds a digit, a word-like look-alike not."""
+    """Keys and tokens with a known vendor prefix, when they look random (`_random_key_body`)."""
     for run in _KEY_LIKE_RUN.finditer(text):
         yield from _vendor_keys_in(text, run.start(), run.end())
+
+
+def _random_key_body(value: str, letters_only: bool) -> bool:
+    """A random key holds a digit; one of a vendor that issues letter-only keys (Hugging Face) mixes cases instead.
+
+    A word-like look-alike (``sk-this-is-not-a-key``, ``hf_models``) does neither.
+    """
+    if any(char.isdigit() for char in value):
+        return True
+    return letters_only and any(char.isupper() for char in value) and any(char.islower() for char in value)
 
 
 def _vendor_keys_in(text: str, start: int, end: int) -> Iterator[Finding]:
     for match in _VENDOR_KEY.finditer(text, start, end):
         vendor_key = VENDOR_KEYS[int(match.lastgroup[1:])]
-        if any(char.isdigit() for char in match.group()):
+        if _random_key_body(match.group(), vendor_key.letters_only):
             yield make_finding(text, match.start(), match.end(), vendor_key.type_name)
+
+
+# Secrets whose alphabet includes "$", "!" or "(" and so never lie inside a key-like run: password hashes in the
+# formats of crypt(3), bcrypt, Argon2 and Django, and Django's generated ``django-insecure-`` secret keys.
+SYMBOL_RICH_SECRETS: tuple[VendorKey, ...] = (
+    VendorKey("Django secret key", r"django-insecure-[a-z0-9!@#$%^&*(\-_=+)]{40,60}"),
+    VendorKey("bcrypt hash", r"\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{53}", PASSWORD_TYPE),
+    VendorKey(
+        "Argon2 hash", r"\$argon2(?:id|i|d)\$v=[0-9]{1,3}\$m=[0-9]{1,8},t=[0-9]{1,3},p=[0-9]{1,3}\$[A-Za-z0-9+/]{8,88}"
+        r"\$[A-Za-z0-9+/]{16,172}", PASSWORD_TYPE
+    ),
+    VendorKey(
+        "crypt(3) SHA hash", r"\$[56]\$(?:rounds=[0-9]{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}", PASSWORD_TYPE
+    ),
+    VendorKey(
+        "Django password hash",
+        r"pbkdf2_sha(?:256|1)\$[0-9]{4,7}\$[A-Za-z0-9./+]{4,64}\$[A-Za-z0-9+/]{43}=",
+        PASSWORD_TYPE,
+    ),
+)
+_SYMBOL_RICH_SECRET = re.compile(
+    r"(?<![A-Za-z0-9_$])(?:"
+    + "|".join(f"(?P<s{index}>{key.body})" for index, key in enumerate(SYMBOL_RICH_SECRETS))
+    + r")(?![A-Za-z0-9./+])"
+)
+_SYMBOL_RICH_ANCHORS = re.compile(r"\$2[abxy]?\$|\$argon2|\$[56]\$|pbkdf2_sha|django-insecure-")
+
+
+def find_symbol_rich_secrets(text: str) -> Iterator[Finding]:
+    """Password hashes (bcrypt, Argon2, SHA-crypt, Django PBKDF2) and Django secret keys."""
+    for match in finditer_near(text, _SYMBOL_RICH_SECRET, _SYMBOL_RICH_ANCHORS, before=0, after=400):
+        secret = SYMBOL_RICH_SECRETS[int(match.lastgroup[1:])]
+        yield make_finding(text, match.start(), match.end(), secret.type_name)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -108,6 +159,7 @@ _AWS_SECRET = re.compile(
 # ``name = value`` / ``"name": "value"`` where the name ends in a secret word (``OPENAI_API_KEY``, ``client_secret``,
 # ``"accessToken"``). Only the secret word at the end of the name is matched: the regex need not scan whole names.
 _NAMED_SECRET = re.compile(
+    r"(?<!publickey)(?<!public_key)"  # .NET's PublicKeyToken is no secret
     r"(?P<name>api[_\-]?key|apikey|secret[_\-]?key|access[_\-]?key(?:[_\-]?id)?|private[_\-]?key|"
     r"client[_\-]?secret|app[_\-]?secret|auth[_\-]?token|access[_\-]?token|refresh[_\-]?token|id[_\-]?token|"
     r"api[_\-]?token|bearer[_\-]?token|session[_\-]?token|secret|token|account[_\-]?key|signing[_\-]?key|"

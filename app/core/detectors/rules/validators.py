@@ -134,11 +134,7 @@ def cn_resident_id_check_char(first17: str) -> str:
 
 def plausible_birth_date(yyyymmdd: str, today: datetime.date | None = None) -> bool:
     """A real calendar date between 1900 and today."""
-    try:
-        born = datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
-    except ValueError:
-        return False
-    return born.year >= _OLDEST_BIRTH_YEAR and born <= (today or datetime.date.today())
+    return calendar_date_valid(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]), today)
 
 
 def cn_resident_id_valid(value: str, today: datetime.date | None = None) -> bool:
@@ -148,6 +144,13 @@ def cn_resident_id_valid(value: str, today: datetime.date | None = None) -> bool
     if int(value[:2]) not in _CN_PROVINCE_CODES or not plausible_birth_date(value[6:14], today):
         return False
     return cn_resident_id_check_char(value[:17]) == value[17].upper()
+
+
+def cn_old_resident_id_valid(value: str, today: datetime.date | None = None) -> bool:
+    """A first-generation (15-digit, before 1999) resident ID: a province code and a plausible 19YYMMDD birth date."""
+    if len(value) != 15 or not value.isascii() or not value.isdigit():
+        return False
+    return int(value[:2]) in _CN_PROVINCE_CODES and plausible_birth_date("19" + value[6:12], today)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -184,8 +187,8 @@ def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
 def is_internal_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Private, loopback or link-local: it reveals the inside of a network (PL4) rather than a public host (PL2)."""
-    if address.is_loopback or address.is_link_local:
+    """Private or link-local: it reveals the inside of a network (PL4) rather than a public host (PL2)."""
+    if address.is_link_local:
         return True
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return is_internal_ip(address.ipv4_mapped)
@@ -193,8 +196,12 @@ def is_internal_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bo
 
 
 def is_identifying_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """False for addresses that name no host: unspecified, broadcast, multicast and reserved (netmasks among them)."""
-    if address.is_unspecified or address.is_multicast:
+    """False for addresses that name no host: unspecified, loopback, broadcast, multicast and reserved (netmasks).
+
+    Loopback (``127.0.0.0/8``, ``::1``) is the same machine on every computer: it reveals nothing about anyone's
+    network, and config files and logs are full of it.
+    """
+    if address.is_unspecified or address.is_multicast or address.is_loopback:
         return False
     is_broadcast = isinstance(address, ipaddress.IPv4Address) and int(address) == 0xFFFFFFFF
     return not (isinstance(address, ipaddress.IPv4Address) and address.is_reserved) and not is_broadcast
@@ -204,3 +211,30 @@ def mac_address_meaningful(value: str) -> bool:
     """Not the all-zero or broadcast address, which identify no device."""
     compact = _NON_ALNUM.sub("", value).lower()
     return len(compact) == 12 and compact not in {"000000000000", "ffffffffffff"}
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# UK National Insurance number
+
+# Two prefix letters (D, F, I, Q, U, V never; O never second; a few pairs never issued), six digits, a suffix A–D.
+_NINO = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]")
+_NINO_UNUSED_PREFIXES = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
+
+
+def uk_nino_valid(value: str) -> bool:
+    """The format HMRC issues (spaces allowed): ``QQ 12 34 56 C`` shapes with the allowed letters."""
+    compact = value.replace(" ", "").upper()
+    return bool(_NINO.fullmatch(compact)) and compact[:2] not in _NINO_UNUSED_PREFIXES
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Calendar dates
+
+
+def calendar_date_valid(year: int, month: int, day: int, today: datetime.date | None = None) -> bool:
+    """A real date between 1900 and today (a date of birth cannot lie in the future)."""
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return date.year >= _OLDEST_BIRTH_YEAR and date <= (today or datetime.date.today())
