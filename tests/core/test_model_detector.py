@@ -108,16 +108,23 @@ def test_a_grammar_constrained_answer_becomes_findings_with_exact_offsets(
     assert "alice" not in (captured.out + captured.err).lower()  # nothing about the text reaches the console
 
 
-def test_long_text_is_read_in_chunks_with_progress(smollm2_llama: llama_cpp.Llama) -> None:
-    detector = ModelDetector(
-        smollm2_llama,
+WEATHER_TEXT = " ".join(f"Sentence {index} talks about the weather in town." for index in range(8))
+
+
+def _chunked_detector(llama: llama_cpp.Llama) -> ModelDetector:
+    """Small chunks under a short prompt, the answer steered to "nothing found": many cheap calls."""
+    return ModelDetector(
+        llama,
         profile=QuietProfile(),
         max_new_tokens=32,
         max_chunk_tokens=40,
         overlap_tokens=8,
-        steering=steered_to(smollm2_llama, NOTHING_FOUND),
+        steering=steered_to(llama, NOTHING_FOUND),
     )
-    text = " ".join(f"Sentence {index} talks about the weather in town." for index in range(8))
+
+
+def test_long_text_is_read_in_chunks_with_progress(smollm2_llama: llama_cpp.Llama) -> None:
+    detector, text = _chunked_detector(smollm2_llama), WEATHER_TEXT
     reports: list[tuple[int, int]] = []
     assert detector.detect(text, progress=lambda done, total: reports.append((done, total))) == []
     stats = detector.last_stats
@@ -163,15 +170,7 @@ def test_cancel_before_the_start_evaluates_nothing(smollm2_llama: llama_cpp.Llam
 
 
 def test_cancel_between_chunks_stops_before_the_next_chunk(smollm2_llama: llama_cpp.Llama) -> None:
-    detector = ModelDetector(
-        smollm2_llama,
-        profile=QuietProfile(),
-        max_new_tokens=32,
-        max_chunk_tokens=40,
-        overlap_tokens=8,
-        steering=steered_to(smollm2_llama, NOTHING_FOUND),
-    )
-    text = " ".join(f"Sentence {index} talks about the weather in town." for index in range(8))
+    detector, text = _chunked_detector(smollm2_llama), WEATHER_TEXT
     cancel = threading.Event()
     reports: list[tuple[int, int]] = []
 

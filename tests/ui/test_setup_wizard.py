@@ -416,6 +416,19 @@ def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
     assert not page.prompt_button.isEnabled()  # installed: nothing more to fetch
 
 
+def tested_page(
+    qtbot: QtBot, settings: Settings, model: Path, loader: setup_wizard.TrialLoader
+) -> SetupWizard:
+    """The wizard on its Test page for a file the person chose, once the test run has an outcome."""
+    wizard = open_wizard(qtbot, settings, trial_loader=loader)
+    go_to_source(wizard, Source.FILE)
+    wizard.file_page.choose(str(model))
+    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.test_page.outcome != "", timeout=WAIT_MS)
+    return wizard
+
+
 def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
     qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
@@ -429,13 +442,8 @@ def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
         prompt_present_at_load.append(official_prompt.official_prompt_path().exists())
         return steered_loader(settings, path)
 
-    wizard = open_wizard(qtbot, settings, trial_loader=loader)
-    go_to_source(wizard, Source.FILE)
-    wizard.file_page.choose(str(model))
-    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
-    wizard.next()
+    wizard = tested_page(qtbot, settings, model, loader)
     page = wizard.test_page
-    qtbot.waitUntil(lambda: page.outcome != "", timeout=WAIT_MS)
     assert page.prompt_status.kind == "success" and len(hub.gets("/raw/")) == 1
     assert prompt_present_at_load == [True]  # fetched first: the test ran with the prompt the app will use
     assert page.outcome == "found"
@@ -449,13 +457,8 @@ def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
     del hub.raw["extract_privacy.txt"]  # the server answers 404
     model = tmp_path / "MemPrivacy-1.7B-RL-Q4_K_M.gguf"
     model.write_bytes(tiny_qwen3_gguf.read_bytes())
-    wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
-    go_to_source(wizard, Source.FILE)
-    wizard.file_page.choose(str(model))
-    qtbot.waitUntil(lambda: next_enabled(wizard), timeout=WAIT_MS)
-    wizard.next()
+    wizard = tested_page(qtbot, settings, model, steered_loader)
     page = wizard.test_page
-    qtbot.waitUntil(lambda: page.outcome != "", timeout=WAIT_MS)
     assert page.prompt_status.kind == "error" and "Cloakroom's own words" in page.prompt_status.text()
     assert page.prompt_button.isEnabled() and page.outcome == "found"
 
