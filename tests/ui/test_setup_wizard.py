@@ -175,7 +175,7 @@ def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
         ("dana.reyes@example.org", "Email", "PL2"),
         ("482913", "Verification Code", "PL4"),
     ]
-    assert "3 item(s)" in test_page.status.text() and "CPU" in test_page.facts.text()
+    assert "3 item" in test_page.status.text() and "CPU" in test_page.facts.text()
 
     wizard.next()
     assert tiny_qwen3_gguf.name in wizard.done_page.summary.text()
@@ -416,7 +416,7 @@ def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
     assert not page.prompt_button.isEnabled()  # installed: nothing more to fetch
 
 
-def tested_page(
+def wizard_after_its_test_run(
     qtbot: QtBot, settings: Settings, model: Path, loader: setup_wizard.TrialLoader
 ) -> SetupWizard:
     """The wizard on its Test page for a file the person chose, once the test run has an outcome."""
@@ -442,7 +442,7 @@ def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
         prompt_present_at_load.append(official_prompt.official_prompt_path().exists())
         return steered_loader(settings, path)
 
-    wizard = tested_page(qtbot, settings, model, loader)
+    wizard = wizard_after_its_test_run(qtbot, settings, model, loader)
     page = wizard.test_page
     assert page.prompt_status.kind == "success" and len(hub.gets("/raw/")) == 1
     assert prompt_present_at_load == [True]  # fetched first: the test ran with the prompt the app will use
@@ -457,7 +457,7 @@ def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
     del hub.raw["extract_privacy.txt"]  # the server answers 404
     model = tmp_path / "MemPrivacy-1.7B-RL-Q4_K_M.gguf"
     model.write_bytes(tiny_qwen3_gguf.read_bytes())
-    wizard = tested_page(qtbot, settings, model, steered_loader)
+    wizard = wizard_after_its_test_run(qtbot, settings, model, steered_loader)
     page = wizard.test_page
     assert page.prompt_status.kind == "error" and "Cloakroom's own words" in page.prompt_status.text()
     assert page.prompt_button.isEnabled() and page.outcome == "found"
@@ -480,7 +480,7 @@ def test_model_status_shows_the_file_and_a_test_measures_it(
     status.test_button.click()
     assert status.test_running
     qtbot.waitUntil(lambda: not status.test_running, timeout=WAIT_MS)
-    assert "3 item(s)" in status.test_result.text()
+    assert "3 item" in status.test_result.text()
     assert "weights" in status.memory_label.text() and "measured during the test" in status.memory_label.text()
     assert status.speed_label.text().startswith("a short chat message took ")  # no estimate saved here
 
