@@ -216,8 +216,8 @@ def draw_tray_menu(qapp: QApplication, folder: Path) -> None:
 
 
 def draw_wizard(qapp: QApplication, folder: Path) -> None:
-    from app.core.models.catalog import load_catalog
-    from app.core.models.hardware import HardwareInfo, recommend
+    from app.core.model_files.catalog import load_catalog
+    from app.core.model_files.hardware import HardwareInfo, recommend
     from app.core.settings import Settings
     from app.ui.setup_wizard import SetupWizard
 

@@ -40,7 +40,7 @@ from app.core.settings import PROMPT_PROFILES, Settings
 from app.core.taxonomy import Level
 
 if TYPE_CHECKING:
-    from app.core.models.runtime import LoadedModel
+    from app.core.model_files.runtime import LoadedModel
 
 BAR_WIDTH = 28
 

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app.core.errors import Cancelled, ConfigError
-from app.core.models import progress as stages
-from app.core.models.catalog import Licence, load_catalog
-from app.core.models.errors import InvalidModelFile
-from app.core.models.gguf_info import format_bytes, inspect_gguf
-from app.core.models.library import (
+from app.core.model_files import progress as stages
+from app.core.model_files.catalog import Licence, load_catalog
+from app.core.model_files.errors import InvalidModelFile
+from app.core.model_files.gguf_info import format_bytes, inspect_gguf
+from app.core.model_files.library import (
     ModelCheck,
     current_settings,
     local_model_files,
@@ -33,14 +33,14 @@ from app.core.models.library import (
     registered_model,
     validate_model_file,
 )
-from app.core.models.quantize import QUANTIZATIONS
+from app.core.model_files.quantize import QUANTIZATIONS
 from app.core.settings import Settings
 
 if TYPE_CHECKING:
-    from app.core.models.catalog import Catalog
-    from app.core.models.convert import Converter
-    from app.core.models.hardware import HardwareInfo
-    from app.core.models.speed import SpeedOption
+    from app.core.model_files.catalog import Catalog
+    from app.core.model_files.convert import Converter
+    from app.core.model_files.hardware import HardwareInfo
+    from app.core.model_files.speed import SpeedOption
 
 STAGE_LABELS = {
     stages.CHECK: "Checking",
@@ -184,7 +184,7 @@ def _describe_file(path: Path) -> str:
 
 
 def _prompt_status() -> str:
-    from app.core.models.official_prompt import is_installed, official_prompt_path, official_prompt_specs
+    from app.core.model_files.official_prompt import is_installed, official_prompt_path, official_prompt_specs
 
     installed = [spec.variant for spec in official_prompt_specs() if is_installed(spec)]
     if not installed:
@@ -194,7 +194,7 @@ def _prompt_status() -> str:
 
 def _prompt_in_use_line(settings: Settings) -> str:
     """Which prompt the model is asked with, and what the fallback costs (the tray and Settings say it too)."""
-    from app.core.detectors.prompts import resolve_profile_name
+    from app.core.detectors.model.prompts import resolve_profile_name
 
     choice = resolve_profile_name(settings.prompt_profile)
     if choice.is_fallback:
@@ -209,8 +209,8 @@ def _prompt_in_use_line(settings: Settings) -> str:
 def _get_official_prompts() -> None:
     """Fetch the official prompt templates a MemPrivacy model was trained with; a failure only warns (the model is
     usable with Cloakroom's own prompt, and `fetch-prompt` can try again)."""
-    from app.core.models import official_prompt
-    from app.core.models.errors import DownloadError, PromptVerificationError
+    from app.core.model_files import official_prompt
+    from app.core.model_files.errors import DownloadError, PromptVerificationError
 
     missing = official_prompt.missing_official_prompts()
     if not missing:
@@ -230,7 +230,7 @@ def _get_official_prompts() -> None:
 
 
 def _recommendation_line() -> str:
-    from app.core.models.hardware import detect_hardware, recommend
+    from app.core.model_files.hardware import detect_hardware, recommend
 
     advice = recommend(detect_hardware(), load_catalog())
     where = "on the GPU" if advice.use_gpu else "on the CPU"
@@ -268,7 +268,7 @@ def _use(args: argparse.Namespace) -> int:
 
 
 def _download(args: argparse.Namespace) -> int:
-    from app.core.models.download import download_gguf
+    from app.core.model_files.download import download_gguf
 
     with _cancellable("Download interrupted; what arrived is kept, so running the same command resumes.") as (
         bar,
@@ -301,7 +301,7 @@ def _maybe_register(path: Path, use: bool) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from app.core.models import convert
+    from app.core.model_files import convert
 
     if args.clean:
         removed = convert.remove_conversion_cache()
@@ -336,7 +336,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 def _convert_local(checkpoint: Path, args: argparse.Namespace, converter: Converter | None) -> int:
     """``--from FOLDER``: a checkpoint already on this machine; nothing is downloaded or deleted."""
-    from app.core.models import convert
+    from app.core.model_files import convert
 
     with _cancellable("Conversion interrupted; unfinished files were deleted.") as (bar, cancel):
         result = convert.convert_local_checkpoint(
@@ -365,7 +365,7 @@ def _offer_to_delete_download(work: Path) -> None:
 
 
 def _fetch_prompt(args: argparse.Namespace) -> int:
-    from app.core.models import official_prompt
+    from app.core.model_files import official_prompt
 
     specs = [spec for spec in official_prompt.official_prompt_specs() if args.variant in ("all", spec.variant)]
     if args.url and len(specs) != 1:
@@ -384,7 +384,7 @@ def _fetch_prompt(args: argparse.Namespace) -> int:
 
 
 def _test(args: argparse.Namespace) -> int:
-    from app.core.models.runtime import load_model
+    from app.core.model_files.runtime import load_model
 
     settings = current_settings()
     path = _model_path_or_registered(args.path)
@@ -406,7 +406,7 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _report_run(loaded: object, load_seconds: float, max_tokens: int) -> None:
-    from app.core.models.runtime import LoadedModel
+    from app.core.model_files.runtime import LoadedModel
 
     assert isinstance(loaded, LoadedModel)
     started = time.perf_counter()
@@ -435,7 +435,7 @@ def _size_or_dash(size: int | None) -> str:
 
 
 def _hardware(args: argparse.Namespace) -> int:
-    from app.core.models.hardware import detect_hardware, recommend
+    from app.core.model_files.hardware import detect_hardware, recommend
 
     info = detect_hardware()
     total, available = _size_or_dash(info.total_ram_bytes), _size_or_dash(info.available_ram_bytes)
@@ -462,7 +462,7 @@ def _hardware(args: argparse.Namespace) -> int:
 
 def _measured_recommendation(info: HardwareInfo, args: argparse.Namespace) -> int:
     """Measure stand-ins (and the registered model), print the speed table and the choice it leads to."""
-    from app.core.models import speed
+    from app.core.model_files import speed
 
     catalog = load_catalog()
     use_gpu = info.gpu_offload_supported and bool(info.gpus) and not args.cpu
@@ -491,7 +491,7 @@ def _measured_recommendation(info: HardwareInfo, args: argparse.Namespace) -> in
 
 
 def _measure_own(path: Path, catalog: Catalog, threads: int, use_gpu: bool) -> SpeedOption:
-    from app.core.models import speed
+    from app.core.model_files import speed
 
     info = inspect_gguf(path)
     model = min(catalog.models, key=lambda entry: abs(entry.parameters - info.parameter_count))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.core.detectors.base import Detector, ProgressCallback
-from app.core.detectors.prompts import resolve_profile_name
+from app.core.detectors.model.prompts import resolve_profile_name
 from app.core.engine import Engine
 from app.core.errors import ModelError
 from app.core.findings import Finding
@@ -24,8 +24,8 @@ from app.core.store import MappingStore
 from app.core.taxonomy import Level
 
 if TYPE_CHECKING:
-    from app.core.detectors.decoding import Steering
-    from app.core.detectors.model import ModelDetector
+    from app.core.detectors.model.decoding import Steering
+    from app.core.detectors.model.detector import ModelDetector
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def build_model_detector(
 
     ``steering`` is for benchmarks and tests on random-weight stand-ins only.
     """
-    from app.core.detectors.model import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
+    from app.core.detectors.model.detector import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
 
     detector = ModelDetector(
         llama,
@@ -156,7 +156,7 @@ def model_detector_factory(
     """
 
     def load() -> LoadedModelDetector:
-        from app.core.models.runtime import load_model  # noqa: PLC0415 - llama.cpp loads only when needed
+        from app.core.model_files.runtime import load_model  # noqa: PLC0415 - llama.cpp loads only when needed
 
         if not model_path.is_file():
             raise ModelError(f"The model file {model_path} does not exist. Choose another in Settings → Model.")

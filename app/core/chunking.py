@@ -5,7 +5,7 @@ and line breaks), else at whitespace, and only as a last resort inside a run of 
 sentence without punctuation). Each chunk after the first repeats the end of the one before (the overlap), so a value
 that straddles a cut is seen whole by at least one model call when it is shorter than the overlap.
 
-The model's answers are located in the *whole* input, never in a chunk (see `app.core.detectors.model`): a value seen
+The model's answers are located in the *whole* input, never in a chunk (see `app.core.detectors.model.detector`): a value seen
 in any chunk is marked wherever it occurs, and no span is ever cut at a chunk edge. Chunks are offsets into the input,
 not copies, so nothing here holds text longer than a call needs.
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.detectors.prompts import DEFAULT_PROFILE, SETTING_CHOICES
+from app.core.detectors.model.prompts import DEFAULT_PROFILE, SETTING_CHOICES
 from app.core.errors import ConfigError
 from app.core.policy import Override
 from app.core.taxonomy import Level

@@ -3,7 +3,7 @@
 Why not the detection worker (`app.ui.worker`): that thread owns the app's loaded model and runs detections one after
 another; a setup job must neither queue behind a detection nor block one for minutes, and each job needs its own
 cancel flag. Every long core operation takes ``progress(stage, done, total)`` and a `threading.Event` (see
-`app.core.models.progress`), so one small runner serves them all.
+`app.core.model_files.progress`), so one small runner serves them all.
 
 Signals reach slots in the thread that created the job (the GUI thread), so slots may touch widgets. Progress is
 thinned to a few updates a second — a download reports every megabyte, which would flood the event queue — but the
@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from app.core.errors import Cancelled, CloakroomError
-from app.core.models.progress import ProgressCallback
+from app.core.model_files.progress import ProgressCallback
 from app.ui.summaries import core_text
 
 JobFunction = Callable[[ProgressCallback, threading.Event], Any]

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVB
 from app.core.assembly import model_detector_factory
 from app.core.errors import Cancelled, CloakroomError, ModelOutputError
 from app.core.findings import Finding
-from app.core.models import speed
-from app.core.models.gguf_info import format_bytes, inspect_gguf
-from app.core.models.progress import ProgressCallback, raise_if_cancelled, report
-from app.core.models.runtime import ModelMemory
+from app.core.model_files import speed
+from app.core.model_files.gguf_info import format_bytes, inspect_gguf
+from app.core.model_files.progress import ProgressCallback, raise_if_cancelled, report
+from app.core.model_files.runtime import ModelMemory
 from app.core.settings import Settings
 from app.ui.background_job import BackgroundJob
 from app.ui.prompt_status import describe_prompt
@@ -147,7 +147,7 @@ def describe_device(device: str, notice: str | None = None) -> str:
 
 def planned_device(settings: Settings) -> str:
     """Where the model will run when loaded, before it is: GPU offload needs a llama.cpp built with a GPU backend."""
-    from app.core.models.hardware import gpu_offload_supported  # imports llama.cpp: only when shown
+    from app.core.model_files.hardware import gpu_offload_supported  # imports llama.cpp: only when shown
 
     if settings.n_gpu_layers == 0:
         return translate("ModelStatus", "CPU (GPU layers set to 0)")

@@ -8,7 +8,7 @@ gigabytes and minutes to hours. The assistant says so plainly, recommends a size
 with a way to stop, and finally runs a detection on a made-up sample so the person sees it work.
 
 Nothing here writes the settings file: `result_settings` returns them (``model_path`` set only to a file that passed
-every check of `app.core.models.library`, ``first_run_done`` always True) and the app saves them when the assistant
+every check of `app.core.model_files.library`, ``first_run_done`` always True) and the app saves them when the assistant
 is accepted — skipping accepts it too, so it does not come back at every start.
 
 Every long step runs in a `BackgroundJob`. Cancelling (Stop, Cancel, closing the window) stops the job at its next
@@ -55,15 +55,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.findings import Finding
-from app.core.models import convert as conversion
-from app.core.models import official_prompt, speed
-from app.core.models import progress as stages
-from app.core.models.catalog import CatalogModel, load_catalog
-from app.core.models.download import discard_partial, download_gguf, free_bytes, partial_path
-from app.core.models.gguf_info import format_bytes
-from app.core.models.hardware import HardwareInfo, Recommendation, detect_hardware, recommend
-from app.core.models.library import ModelCheck, local_model_files, models_folder, validate_model_file
-from app.core.models.quantize import DEFAULT_QUANTIZATION, QUANTIZATIONS, UNQUANTIZED, estimated_size
+from app.core.model_files import convert as conversion
+from app.core.model_files import official_prompt, speed
+from app.core.model_files import progress as stages
+from app.core.model_files.catalog import CatalogModel, load_catalog
+from app.core.model_files.download import discard_partial, download_gguf, free_bytes, partial_path
+from app.core.model_files.gguf_info import format_bytes
+from app.core.model_files.hardware import HardwareInfo, Recommendation, detect_hardware, recommend
+from app.core.model_files.library import ModelCheck, local_model_files, models_folder, validate_model_file
+from app.core.model_files.quantize import DEFAULT_QUANTIZATION, QUANTIZATIONS, UNQUANTIZED, estimated_size
 from app.core.settings import Settings
 from app.ui.background_job import BackgroundJob
 from app.ui.model_status import (

@@ -17,7 +17,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from app.core.masking import MaskResult, UnmaskResult
 
 # The core's sentences the interface shows often, word for word (app/core/text_input.py, app/core/errors.py,
-# app/core/models/hardware.py), each with its translatable form; "(.+)" parts are carried over as %1, %2.
+# app/core/model_files/hardware.py), each with its translatable form; "(.+)" parts are carried over as %1, %2.
 _CORE_SENTENCES: tuple[tuple[str, str], ...] = (
     (r"There is no text to process \(the input is empty\)\.",
      QT_TRANSLATE_NOOP("CoreMessages", "There is no text to process (the input is empty).")),

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.wait_quiet > 0:
         _wait_for_quiet(arguments.wait_quiet)
 
-    from app.core.models.hardware import default_thread_count
+    from app.core.model_files.hardware import default_thread_count
 
     threads = arguments.threads or default_thread_count()
     machine = _machine()
@@ -194,7 +194,7 @@ def _machine() -> dict[str, Any]:
         pass
     import llama_cpp
 
-    from app.core.models.hardware import free_physical_cores
+    from app.core.model_files.hardware import free_physical_cores
 
     return {
         "cpu": cpu,

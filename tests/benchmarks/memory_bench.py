@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(model_path: Path, threads: int, cache: Path) -> dict[str, float | str]:
-    from app.core.detectors.model import ModelDetector
-    from app.core.models.runtime import load_model
+    from app.core.detectors.model.detector import ModelDetector
+    from app.core.model_files.runtime import load_model
     from tests.benchmarks.inputs import INPUTS
     from tests.benchmarks.model_bench import GoldSteering
     from tests.benchmarks.standins import LongPromptProfile

@@ -21,11 +21,11 @@ from typing import Any, TypeVar
 import llama_cpp
 
 from app.core.chunking import TextChunk, plan_chunks
-from app.core.detectors.answer_grammar import answer_grammar
-from app.core.detectors.decoding import DraftingDecoder, FixedAnswer, PlainDecoder
-from app.core.detectors.model import ModelDetector
-from app.core.detectors.prefix_state import iter_state_files
-from app.core.models.runtime import LoadedModel, load_model
+from app.core.detectors.model.answer_grammar import answer_grammar
+from app.core.detectors.model.decoding import DraftingDecoder, FixedAnswer, PlainDecoder
+from app.core.detectors.model.detector import ModelDetector
+from app.core.detectors.model.prefix_state import iter_state_files
+from app.core.model_files.runtime import LoadedModel, load_model
 from tests.benchmarks.inputs import INPUTS, BenchInput, make_document
 from tests.benchmarks.standins import LongPromptProfile
 

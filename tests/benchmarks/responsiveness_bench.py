@@ -102,8 +102,8 @@ def measure(model_path: Path, threads: int, quick: bool) -> dict[str, float]:
 
 
 def _load_detector(model_path: Path, threads: int) -> object:
-    from app.core.detectors.model import ModelDetector
-    from app.core.models.runtime import load_model
+    from app.core.detectors.model.detector import ModelDetector
+    from app.core.model_files.runtime import load_model
     from tests.benchmarks.inputs import INPUTS
     from tests.benchmarks.model_bench import GoldSteering
     from tests.benchmarks.standins import LongPromptProfile

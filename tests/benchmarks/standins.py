@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from app.core.detectors.prompts import CLOAKROOM_INSTRUCTIONS, CloakroomProfile
+from app.core.detectors.model.prompts import CLOAKROOM_INSTRUCTIONS, CloakroomProfile
 from app.core.taxonomy import TYPE_LEVELS
 from tests.helpers.models import (
     QWEN3_0_6B,

@@ -24,8 +24,8 @@ from typing import Any
 
 import llama_cpp
 
-from app.core.detectors.model import ModelDetector
-from app.core.detectors.prompts import CARD, CLOAKROOM, available_profiles, get_profile
+from app.core.detectors.model.detector import ModelDetector
+from app.core.detectors.model.prompts import CARD, CLOAKROOM, available_profiles, get_profile
 from app.core.findings import Finding
 from tests.benchmarks.inputs import DENSE_INPUTS, INPUTS, BenchInput
 from tests.benchmarks.model_bench import GoldSteering, ModelBench, loaded

@@ -7,8 +7,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.detectors.answer_stream import AnswerStream
-from app.core.detectors.model_output import parse_model_output
+from app.core.detectors.model.answer_stream import AnswerStream
+from app.core.detectors.model.output import parse_model_output
 from app.core.taxonomy import Level
 
 LEVELS = st.sampled_from(["PL2", "PL3", "PL4", "PL1", "", "high"])

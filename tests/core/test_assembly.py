@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.core.assembly import model_detector_factory
-from app.core.detectors.prefix_state import FOLDER_NAME
+from app.core.detectors.model.prefix_state import FOLDER_NAME
 from app.core.paths import app_paths
 from app.core.settings import Settings
 

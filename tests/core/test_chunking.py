@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.chunking import TextChunk, plan_chunks
-from app.core.detectors.model_output import ModelItem, locate_items
+from app.core.detectors.model.output import ModelItem, locate_items
 from app.core.taxonomy import Level
 
 

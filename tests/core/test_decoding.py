@@ -24,9 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.detectors import model as model_module
-from app.core.detectors.answer_grammar import answer_grammar
-from app.core.detectors.decoding import (
+from app.core.detectors.model import detector as model_module
+from app.core.detectors.model.answer_grammar import answer_grammar
+from app.core.detectors.model.decoding import (
     DEFAULT_TIE_MARGIN,
     MAX_NOISE_FOR_DRAFTING,
     AnswerDrafter,
@@ -38,9 +38,9 @@ from app.core.detectors.decoding import (
     rules_span_hints,
     token_piece,
 )
-from app.core.detectors.model import ModelDetector
-from app.core.detectors.model_output import parse_model_output
-from app.core.detectors.prefix_state import holds_prefix
+from app.core.detectors.model.detector import ModelDetector
+from app.core.detectors.model.output import parse_model_output
+from app.core.detectors.model.prefix_state import holds_prefix
 from app.core.errors import Cancelled
 from tests.helpers.models import load_llama, recorded_decodes, steered_to
 

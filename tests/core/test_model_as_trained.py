@@ -13,11 +13,11 @@ from pathlib import Path
 import llama_cpp
 import pytest
 
-from app.core.detectors.answer_grammar import answer_grammar
-from app.core.detectors.decoding import FixedAnswer, GrammarGate
-from app.core.detectors.model import MIN_RETRY_CHUNK_TOKENS, ModelDetector
-from app.core.detectors.model_output import parse_model_output
-from app.core.detectors.prompts import CARD, CLOAKROOM, get_profile, stable_cut
+from app.core.detectors.model.answer_grammar import answer_grammar
+from app.core.detectors.model.decoding import FixedAnswer, GrammarGate
+from app.core.detectors.model.detector import MIN_RETRY_CHUNK_TOKENS, ModelDetector
+from app.core.detectors.model.output import parse_model_output
+from app.core.detectors.model.prompts import CARD, CLOAKROOM, get_profile, stable_cut
 from app.core.errors import ModelOutputError
 from app.core.taxonomy import Level
 from tests.helpers.models import official_layout_profiles, steered_to, whole_prompt_tokens

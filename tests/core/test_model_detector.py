@@ -19,8 +19,8 @@ import llama_cpp
 import pytest
 
 from app.core.detectors.base import Detector
-from app.core.detectors.model import CONTEXT_SAFETY_TOKENS, ModelDetector
-from app.core.detectors.prompts import (
+from app.core.detectors.model.detector import CONTEXT_SAFETY_TOKENS, ModelDetector
+from app.core.detectors.model.prompts import (
     ASSISTANT_START,
     CARD,
     EMPTY_THINK_BLOCK,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.core.detectors.model_output import (
+from app.core.detectors.model.output import (
     ModelItem,
     locate_items,
     neutralise_type_name,

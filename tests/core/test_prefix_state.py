@@ -20,8 +20,8 @@ from typing import Any
 import llama_cpp
 import pytest
 
-from app.core.detectors.model import ModelDetector
-from app.core.detectors.prefix_state import (
+from app.core.detectors.model.detector import ModelDetector
+from app.core.detectors.model.prefix_state import (
     FOLDER_NAME,
     KEPT_STATES,
     PrefixState,

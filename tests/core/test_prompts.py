@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.detectors.prompts import (
+from app.core.detectors.model.prompts import (
     ASSISTANT_START,
     AUTO,
     CARD,
@@ -103,7 +103,7 @@ def test_auto_is_cloakroom_without_the_official_prompt_and_says_it_is_a_fallback
 
 def test_auto_is_the_official_prompt_once_a_verified_copy_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     _, known = install_template(REPOSITORY_STANDIN)
-    monkeypatch.setattr("app.core.detectors.prompts.KNOWN_OFFICIAL_TEMPLATES", known)  # the stand-in is "verified"
+    monkeypatch.setattr("app.core.detectors.model.prompts.KNOWN_OFFICIAL_TEMPLATES", known)  # the stand-in is "verified"
     choice = resolve_profile_name(AUTO)
     assert (choice.used, choice.is_fallback) == (OFFICIAL, False)
     assert get_profile(AUTO).name == OFFICIAL

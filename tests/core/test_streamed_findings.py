@@ -8,9 +8,9 @@ import threading
 import llama_cpp
 import pytest
 
-from app.core.detectors.answer_grammar import answer_grammar
-from app.core.detectors.decoding import DraftingDecoder, PlainDecoder
-from app.core.detectors.model import ModelDetector
+from app.core.detectors.model.answer_grammar import answer_grammar
+from app.core.detectors.model.decoding import DraftingDecoder, PlainDecoder
+from app.core.detectors.model.detector import ModelDetector
 from app.core.errors import Cancelled
 from app.core.findings import Finding
 from tests.helpers.models import recorded_decodes, steered_to

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.detectors.base import ProgressCallback
-from app.core.detectors.model_output import locate_items, neutralise_type_name, parse_model_output
+from app.core.detectors.model.output import locate_items, neutralise_type_name, parse_model_output
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
 from app.core.errors import ModelOutputError

@@ -20,7 +20,7 @@ from pathlib import Path
 import llama_cpp
 import pytest
 
-from app.core.detectors.model import ModelDetector
+from app.core.detectors.model.detector import ModelDetector
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
 from app.core.errors import ModelOutputError

@@ -472,7 +472,7 @@ def steered_to(llama: Any, answer: str) -> Any:
     greedy answer on another instruction set (AVX2, AVX-512, NEON, a GPU), so only a steered answer is portable. The
     prompt, the grammar and every model step still run through llama.cpp.
     """
-    from app.core.detectors.decoding import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
+    from app.core.detectors.model.decoding import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
 
     return FixedAnswer(llama.tokenize(answer.encode(), add_bos=False, special=False), llama.token_eos())
 
@@ -500,7 +500,7 @@ OFFICIAL_LAYOUT_BENCHMARK = (
 
 def official_layout_profiles(folder: Path) -> list[Any]:
     """Both official profiles, loaded through the app's own loader from stand-in templates written into ``folder``."""
-    from app.core.detectors.prompts import (  # noqa: PLC0415
+    from app.core.detectors.model.prompts import (  # noqa: PLC0415
         OFFICIAL_TEMPLATE_FILES,
         OfficialVariant,
         load_official_profile,

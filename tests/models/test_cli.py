@@ -39,7 +39,7 @@ def test_model_hardware_recommends_from_memory_without_measuring(capsys: pytest.
 def test_model_hardware_measures_each_size_and_the_registered_model(
     tiny_qwen3_gguf: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.core.models.library import register_model
+    from app.core.model_files.library import register_model
 
     register_model(tiny_qwen3_gguf, load=False)
     assert main(["model", "hardware", "--quant", "Q4_K_M", "--threads", "1", "--cpu"]) == 0
@@ -63,7 +63,7 @@ def test_convert_clean_with_nothing_to_clean(capsys: pytest.CaptureFixture[str])
 def test_convert_from_a_local_checkpoint_registers_the_result(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.core.models.library import registered_model
+    from app.core.model_files.library import registered_model
     from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
 
     checkpoint = write_tiny_qwen3_checkpoint(tmp_path / "MemPrivacy-tiny")

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import Cancelled
-from app.core.models import convert
-from app.core.models.catalog import CatalogModel, load_catalog
-from app.core.models.convert import Converter, conversion_work_dir, convert_official_model, install_converter_from_sdist
-from app.core.models.errors import ConversionError, MissingConversionTools, NotEnoughDiskSpace
-from app.core.models.gguf_info import inspect_gguf
+from app.core.model_files import convert
+from app.core.model_files.catalog import CatalogModel, load_catalog
+from app.core.model_files.convert import Converter, conversion_work_dir, convert_official_model, install_converter_from_sdist
+from app.core.model_files.errors import ConversionError, MissingConversionTools, NotEnoughDiskSpace
+from app.core.model_files.gguf_info import inspect_gguf
 from tests.helpers.models import TestAssetError as AssetError
 from tests.helpers.models import fetch_sdist, load_llama
 from tests.models.conftest import files_in

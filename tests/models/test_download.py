@@ -10,9 +10,9 @@ import pytest
 
 from app.cli import main
 from app.core.errors import Cancelled
-from app.core.models.download import HubClient, download_gguf, download_snapshot, git_blob_id
-from app.core.models.errors import ChecksumMismatch, DownloadError, InvalidModelFile, NotEnoughDiskSpace
-from app.core.models.library import registered_model
+from app.core.model_files.download import HubClient, download_gguf, download_snapshot, git_blob_id
+from app.core.model_files.errors import ChecksumMismatch, DownloadError, InvalidModelFile, NotEnoughDiskSpace
+from app.core.model_files.library import registered_model
 from tests.models.conftest import files_in
 from tests.models.fake_hub import COMMIT, FakeHub
 

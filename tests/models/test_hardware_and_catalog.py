@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from app.core.errors import ConfigError
-from app.core.models.catalog import load_catalog
-from app.core.models.hardware import (
+from app.core.model_files.catalog import load_catalog
+from app.core.model_files.hardware import (
     GIB,
     GpuInfo,
     HardwareInfo,
@@ -21,7 +21,7 @@ from app.core.models.hardware import (
     ram_bytes,
     recommend,
 )
-from app.core.models.quantize import parse_quantization
+from app.core.model_files.quantize import parse_quantization
 
 CPU_ONLY = HardwareInfo(
     total_ram_bytes=16 * GIB, available_ram_bytes=12 * GIB, physical_cores=4, logical_cores=8,

@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 from app.core.errors import Cancelled
-from app.core.models import hf_to_gguf
-from app.core.models.errors import ConversionError
-from app.core.models.hf_to_gguf import convert_checkpoint_to_gguf
+from app.core.model_files import hf_to_gguf
+from app.core.model_files.errors import ConversionError
+from app.core.model_files.hf_to_gguf import convert_checkpoint_to_gguf
 from tests.helpers.models import TestAssetError as AssetError
 from tests.helpers.models import fetch_sdist, load_llama
 from tests.models.conftest import files_in
@@ -208,7 +208,7 @@ def test_the_converter_runs_with_torch_and_transformers_unimportable(checkpoint:
         "for name in ('torch', 'transformers', 'safetensors', 'sentencepiece', 'tokenizers'):\n"
         "    sys.modules[name] = None\n"
         "from pathlib import Path\n"
-        "from app.core.models.hf_to_gguf import convert_checkpoint_to_gguf\n"
+        "from app.core.model_files.hf_to_gguf import convert_checkpoint_to_gguf\n"
         f"convert_checkpoint_to_gguf(Path({str(checkpoint)!r}), Path({str(tmp_path / 'm.gguf')!r}))\n"
         "print('converted', 'torch' in sys.modules and sys.modules['torch'] is None)\n"
     )
@@ -229,7 +229,7 @@ def llama_cpp_converted(checkpoint: Path, tmp_path_factory: pytest.TempPathFacto
     """The checkpoint converted by llama.cpp's convert_hf_to_gguf.py, BF16 and F16."""
     for name in ("torch", "transformers"):
         pytest.importorskip(name, reason="llama.cpp's converter needs torch and transformers")
-    from app.core.models.convert import convert_checkpoint, install_converter_from_sdist
+    from app.core.model_files.convert import convert_checkpoint, install_converter_from_sdist
 
     folder = tmp_path_factory.mktemp("llama-cpp")
     try:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import Cancelled
-from app.core.models.errors import InvalidModelFile, QuantizationError
-from app.core.models.gguf_info import inspect_gguf
-from app.core.models.quantize import parse_quantization, quantize_model
+from app.core.model_files.errors import InvalidModelFile, QuantizationError
+from app.core.model_files.gguf_info import inspect_gguf
+from app.core.model_files.quantize import parse_quantization, quantize_model
 from tests.helpers.models import load_llama
 from tests.models.conftest import files_in
 

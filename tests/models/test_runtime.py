@@ -8,9 +8,9 @@ from typing import Any
 import llama_cpp
 import pytest
 
-from app.core.models.errors import InvalidModelFile, ModelLoadError
-from app.core.models.hardware import physical_core_count
-from app.core.models.runtime import CPU_OPTIONS, IdleTracker, LoadedModel, ModelKeeper, load_model
+from app.core.model_files.errors import InvalidModelFile, ModelLoadError
+from app.core.model_files.hardware import physical_core_count
+from app.core.model_files.runtime import CPU_OPTIONS, IdleTracker, LoadedModel, ModelKeeper, load_model
 
 QUIET = {"n_ctx": 256, "n_threads": 1, "n_threads_batch": 1}
 

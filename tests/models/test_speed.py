@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.models import speed
-from app.core.models.catalog import Catalog, load_catalog
-from app.core.models.hardware import HardwareInfo
-from app.core.models.speed import SHAPES, Speed, SpeedOption, recommend_from_speed
+from app.core.model_files import speed
+from app.core.model_files.catalog import Catalog, load_catalog
+from app.core.model_files.hardware import HardwareInfo
+from app.core.model_files.speed import SHAPES, Speed, SpeedOption, recommend_from_speed
 
 GIB = 1024**3
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.core.models.errors import InvalidModelFile
-from app.core.models.gguf_info import inspect_gguf
-from app.core.models.library import register_model, registered_model, validate_model_file
+from app.core.model_files.errors import InvalidModelFile
+from app.core.model_files.gguf_info import inspect_gguf
+from app.core.model_files.library import register_model, registered_model, validate_model_file
 from app.core.paths import app_paths
 from tests.models.conftest import BadFileMaker
 

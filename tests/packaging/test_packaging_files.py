@@ -245,7 +245,7 @@ def test_spec_and_packages_read_the_version_from_pyproject(tmp_path: Path) -> No
 
 
 def test_quiet_model_answers_nothing_found_in_a_few_tokens(quiet_qwen3_gguf: Path) -> None:
-    from app.core.detectors.model import ModelDetector  # noqa: PLC0415
+    from app.core.detectors.model.detector import ModelDetector  # noqa: PLC0415
 
     llama = load_llama(quiet_qwen3_gguf, n_ctx=4096)
     try:

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.errors import Cancelled, ModelError
-from app.core.models.progress import ProgressCallback
+from app.core.model_files.progress import ProgressCallback
 from app.ui.background_job import BackgroundJob
 
 

@@ -21,8 +21,8 @@ from pytestqt.qtbot import QtBot
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
 from app.core.errors import Cancelled
-from app.core.models.catalog import load_catalog
-from app.core.models.hardware import GpuInfo, HardwareInfo, recommend
+from app.core.model_files.catalog import load_catalog
+from app.core.model_files.hardware import GpuInfo, HardwareInfo, recommend
 from app.core.settings import Settings, save_settings
 from app.core.store import MemoryStore
 from app.core.taxonomy import FALLBACK_TYPE, TYPE_LEVELS

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.detectors.prompts import OFFICIAL_TEMPLATE_FILES, OfficialVariant
+from app.core.detectors.model.prompts import OFFICIAL_TEMPLATE_FILES, OfficialVariant
 from app.core.paths import app_paths
 from app.core.settings import DEFAULT_HOTKEYS, Settings
 from app.ui.model_status import ModelStatus
@@ -26,7 +26,7 @@ def test_an_installed_official_prompt_is_named(monkeypatch: pytest.MonkeyPatch) 
     folder.mkdir(parents=True)
     (folder / OFFICIAL_TEMPLATE_FILES[OfficialVariant.REPOSITORY]).write_text(template, encoding="utf-8")
     known = {hashlib.sha256(template.encode()).hexdigest(): OfficialVariant.REPOSITORY}
-    monkeypatch.setattr("app.core.detectors.prompts.KNOWN_OFFICIAL_TEMPLATES", known)
+    monkeypatch.setattr("app.core.detectors.model.prompts.KNOWN_OFFICIAL_TEMPLATES", known)
     assert describe_prompt(Settings()) == "the official MemPrivacy prompt"
     assert describe_prompt(Settings(prompt_profile="card")) == "the model card's short form (your choice)"
 

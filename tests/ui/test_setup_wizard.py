@@ -22,12 +22,12 @@ from PySide6.QtWidgets import QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core.assembly import LoadedModelDetector
-from app.core.detectors.decoding import FixedAnswer
-from app.core.detectors.model import ModelDetector
-from app.core.models import convert as conversion
-from app.core.models import official_prompt
-from app.core.models.library import registered_model
-from app.core.models.runtime import load_model
+from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.detector import ModelDetector
+from app.core.model_files import convert as conversion
+from app.core.model_files import official_prompt
+from app.core.model_files.library import registered_model
+from app.core.model_files.runtime import load_model
 from app.core.paths import app_paths
 from app.core.settings import Settings
 from app.ui import model_status, setup_wizard
@@ -351,7 +351,7 @@ def test_measuring_speed_shows_seconds_per_size_and_the_convert_page_follows_its
 ) -> None:
     """Real stand-ins, one quantization to keep it short; the recommendation from memory is replaced by the measured
     one, and the conversion page preselects it."""
-    from app.core.models import speed
+    from app.core.model_files import speed
 
     monkeypatch.setattr(speed, "MEASURED_QUANTIZATIONS", ("Q4_K_M",))
     wizard = open_wizard(qtbot, dataclasses.replace(settings, n_threads=1))
@@ -488,8 +488,8 @@ def test_model_status_shows_the_file_and_a_test_measures_it(
 def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
     qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
 ) -> None:
-    from app.core.models import speed
-    from app.core.models.gguf_info import inspect_gguf
+    from app.core.model_files import speed
+    from app.core.model_files.gguf_info import inspect_gguf
 
     info = inspect_gguf(tiny_qwen3_gguf)
     model = dataclasses.replace(setup_wizard.load_catalog().find("1.7b"), parameters=info.parameter_count)
@@ -531,7 +531,7 @@ def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
     The converter reads in small chunks with a pause after each, only so that the tiny model's conversion lasts long
     enough to be stopped in the middle.
     """
-    from app.core.models import hf_to_gguf
+    from app.core.model_files import hf_to_gguf
     from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
 
     convert_chunk = hf_to_gguf._convert_chunk

@@ -10,8 +10,8 @@ import llama_cpp
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.detectors.decoding import FixedAnswer
-from app.core.detectors.model import ModelDetector
+from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.detector import ModelDetector
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
 from app.core.findings import MODEL

@@ -18,7 +18,7 @@ from app.core.evaluation.runner import BOTH, MODEL_ONLY, RULES_ONLY, ModelInfo, 
 from app.core.settings import Settings
 
 if TYPE_CHECKING:
-    from app.core.models.runtime import LoadedModel
+    from app.core.model_files.runtime import LoadedModel
 
 
 def rules_plan() -> RunPlan:
@@ -30,7 +30,7 @@ def rules_plan() -> RunPlan:
 def check_profiles(names: Sequence[str]) -> list[str]:
     """The profiles to run, ``auto`` resolved to the profile it means now; raise the profile's own error (unknown
     name, official template not installed) before anything is loaded."""
-    from app.core.detectors.prompts import get_profile, resolve_profile_name
+    from app.core.detectors.model.prompts import get_profile, resolve_profile_name
 
     if not names:
         raise ConfigError("Choose at least one prompt profile.")
@@ -44,7 +44,7 @@ def check_profiles(names: Sequence[str]) -> list[str]:
 
 def comparable_profiles() -> tuple[str, ...]:
     """The profiles usable on this machine now (the official ones only once their templates are installed)."""
-    from app.core.detectors.prompts import available_profiles
+    from app.core.detectors.model.prompts import available_profiles
 
     return available_profiles()
 
@@ -57,7 +57,7 @@ def load_eval_model(
     n_ctx: int | None = None,
 ) -> LoadedModel:
     """Load the GGUF as the app would (GPU when possible), with the evaluation's thread and context overrides."""
-    from app.core.models.runtime import load_model
+    from app.core.model_files.runtime import load_model
 
     if not model_path.is_file():
         raise ConfigError(f"There is no model file at {model_path}.")

@@ -16,7 +16,7 @@ from app.core.evaluation import presidio
 from app.core.evaluation.metrics import Counts
 from app.core.evaluation.runner import EvalResult, PaperScorer, PresidioScorer, RunResult, presidio_entity_level
 from app.core.evaluation.targets import TargetCheck, check_targets
-from app.core.models.gguf_info import format_bytes
+from app.core.model_files.gguf_info import format_bytes
 from app.core.taxonomy import Level
 
 CHART_LEVELS = (Level.PL2, Level.PL3, Level.PL4)

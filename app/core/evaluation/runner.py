@@ -509,7 +509,7 @@ class ModelInfo:
 
 def describe_machine() -> dict[str, Any]:
     """Operating system, CPU, memory, GPUs and the llama.cpp build: what speed figures depend on."""
-    from app.core.models.hardware import detect_hardware
+    from app.core.model_files.hardware import detect_hardware
 
     hardware = detect_hardware()
     info: dict[str, Any] = {

@@ -50,7 +50,7 @@ from typing import Any, Protocol
 import llama_cpp
 import numpy as np
 
-from app.core.detectors.model_output import ORIGINAL_TEXT, PRIVACY_LEVEL, PRIVACY_TYPE
+from app.core.detectors.model.output import ORIGINAL_TEXT, PRIVACY_LEVEL, PRIVACY_TYPE
 from app.core.errors import Cancelled, ModelError
 from app.core.taxonomy import TYPE_ALIASES, TYPE_LEVELS, level_for_type
 

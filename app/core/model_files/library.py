@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.models.errors import InvalidModelFile
-from app.core.models.gguf_info import EXPECTED_ARCHITECTURE, GgufInfo, inspect_gguf, require_weights
+from app.core.model_files.errors import InvalidModelFile
+from app.core.model_files.gguf_info import EXPECTED_ARCHITECTURE, GgufInfo, inspect_gguf, require_weights
 from app.core.paths import app_paths
 from app.core.settings import Settings, load_settings, save_settings
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import llama_cpp
 
-from app.core.detectors.model_output import ANSWER_KEYS, ANSWER_LEVELS
+from app.core.detectors.model.output import ANSWER_KEYS, ANSWER_LEVELS
 
 
 def _literal(text: str) -> str:

@@ -34,10 +34,10 @@ from typing import Any
 
 from app import __version__
 from app.core.errors import Cancelled, ModelError
-from app.core.models.errors import ChecksumMismatch, DownloadError, NotEnoughDiskSpace
-from app.core.models.gguf_info import format_bytes
-from app.core.models.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
-from app.core.models.progress import (
+from app.core.model_files.errors import ChecksumMismatch, DownloadError, NotEnoughDiskSpace
+from app.core.model_files.gguf_info import format_bytes
+from app.core.model_files.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
+from app.core.model_files.progress import (
     DOWNLOAD,
     LOAD,
     VERIFY,

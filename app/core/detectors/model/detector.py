@@ -52,10 +52,10 @@ from typing import Any
 import llama_cpp
 
 from app.core.chunking import TextChunk, plan_chunks
-from app.core.detectors.answer_grammar import answer_grammar
-from app.core.detectors.answer_stream import AnswerStream
+from app.core.detectors.model.answer_grammar import answer_grammar
+from app.core.detectors.model.answer_stream import AnswerStream
 from app.core.detectors.base import ProgressCallback, check_cancelled
-from app.core.detectors.decoding import (
+from app.core.detectors.model.decoding import (
     DEFAULT_MAX_DRAFT_TOKENS,
     DEFAULT_TIE_MARGIN,
     MAX_NOISE_FOR_DRAFTING,
@@ -67,9 +67,9 @@ from app.core.detectors.decoding import (
     common_prefix_length,
     measure_batch_noise,
 )
-from app.core.detectors.model_output import ModelItem, locate_items, parse_model_output
-from app.core.detectors.prefix_state import PrefixState, PrefixWarmth, holds_prefix, warm_prefix
-from app.core.detectors.prompts import DEFAULT_PROFILE, ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
+from app.core.detectors.model.output import ModelItem, locate_items, parse_model_output
+from app.core.detectors.model.prefix_state import PrefixState, PrefixWarmth, holds_prefix, warm_prefix
+from app.core.detectors.model.prompts import DEFAULT_PROFILE, ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
 from app.core.errors import ModelError, ModelOutputError
 from app.core.findings import MODEL, Finding
 from app.core.taxonomy import Level

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import Cancelled
-from app.core.models.errors import QuantizationError
-from app.core.models.gguf_info import inspect_gguf
-from app.core.models.library import PARTIAL_SUFFIX
-from app.core.models.progress import QUANTIZE, ProgressCallback, report
+from app.core.model_files.errors import QuantizationError
+from app.core.model_files.gguf_info import inspect_gguf
+from app.core.model_files.library import PARTIAL_SUFFIX
+from app.core.model_files.progress import QUANTIZE, ProgressCallback, report
 
 POLL_INTERVAL_S = 0.25
 LOG_TAIL_LINES = 6

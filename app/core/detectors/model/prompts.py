@@ -4,7 +4,7 @@ Prompt profiles:
 
 - ``official``: the authors' prompt template, the ~3k-token prompt MemPrivacy was trained and evaluated with (levels,
   rules, ~40 type tags, a one-shot example). Its licence forbids redistribution, so it is never shipped: getting a
-  MemPrivacy model also fetches it into ``app_paths().prompts`` (`app.core.models.official_prompt`), and it is used
+  MemPrivacy model also fetches it into ``app_paths().prompts`` (`app.core.model_files.official_prompt`), and it is used
   only if its SHA-256 is the published file's. ``official-eval`` is the authors' benchmark variant of it (the input
   goes in as a JSON message), for `cloakroom eval --compare-profiles`.
 - ``cloakroom``: the project's own instructions, written from the taxonomy in `app.core.taxonomy`; works offline.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import json
 
-from app.core.detectors.model_output import ModelItem, item_from_json
+from app.core.detectors.model.output import ModelItem, item_from_json
 from app.core.taxonomy import Level
 
 JSON_WHITESPACE = frozenset(" \t\n\r")

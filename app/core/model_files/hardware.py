@@ -36,8 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.models.catalog import Catalog, CatalogModel
-from app.core.models.gguf_info import format_bytes
+from app.core.model_files.catalog import Catalog, CatalogModel
+from app.core.model_files.gguf_info import format_bytes
 
 GIB = 1024**3
 GPU_LARGE_GB = 8

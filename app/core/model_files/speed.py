@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 
-from app.core.models.catalog import Catalog, CatalogModel
-from app.core.models.gguf_info import format_bytes
-from app.core.models.hardware import HardwareInfo
-from app.core.models.progress import MEASURE, ProgressCallback, raise_if_cancelled, report
-from app.core.models.quantize import QUANTIZATIONS, estimated_size, quantize_model
+from app.core.model_files.catalog import Catalog, CatalogModel
+from app.core.model_files.gguf_info import format_bytes
+from app.core.model_files.hardware import HardwareInfo
+from app.core.model_files.progress import MEASURE, ProgressCallback, raise_if_cancelled, report
+from app.core.model_files.quantize import QUANTIZATIONS, estimated_size, quantize_model
 from app.core.paths import app_paths
 
 STAND_IN_LAYERS = 1

@@ -28,10 +28,10 @@ from typing import IO, Any
 import numpy as np
 
 from app.core.errors import Cancelled
-from app.core.models.download import ensure_free_space
-from app.core.models.errors import ConversionError
-from app.core.models.library import PARTIAL_SUFFIX
-from app.core.models.progress import CONVERT, ProgressCallback, report
+from app.core.model_files.download import ensure_free_space
+from app.core.model_files.errors import ConversionError
+from app.core.model_files.library import PARTIAL_SUFFIX
+from app.core.model_files.progress import CONVERT, ProgressCallback, report
 
 CHUNK_BYTES = 32 << 20
 INDEX_FILE = "model.safetensors.index.json"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import gguf
 
-from app.core.models.errors import InvalidModelFile
+from app.core.model_files.errors import InvalidModelFile
 
 GGUF_MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)

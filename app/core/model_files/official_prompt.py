@@ -19,11 +19,11 @@ import urllib.request
 from pathlib import Path
 
 from app import __version__
-from app.core.detectors.prompts import OfficialVariant, official_template_path
-from app.core.models.catalog import PromptSpec, load_catalog
-from app.core.models.download import git_blob_id
-from app.core.models.errors import DownloadError, PromptVerificationError
-from app.core.models.progress import DOWNLOAD, ProgressCallback, raise_if_cancelled, report
+from app.core.detectors.model.prompts import OfficialVariant, official_template_path
+from app.core.model_files.catalog import PromptSpec, load_catalog
+from app.core.model_files.download import git_blob_id
+from app.core.model_files.errors import DownloadError, PromptVerificationError
+from app.core.model_files.progress import DOWNLOAD, ProgressCallback, raise_if_cancelled, report
 from app.core.paths import app_paths
 
 TIMEOUT_S = 30.0

@@ -37,13 +37,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from app.core.errors import Cancelled
-from app.core.models.catalog import CatalogModel
-from app.core.models.download import HubClient, download_snapshot, ensure_free_space
-from app.core.models.errors import ConversionError, MissingConversionTools
-from app.core.models.gguf_info import inspect_gguf
-from app.core.models.hf_to_gguf import convert_checkpoint_to_gguf, converted_size
-from app.core.models.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
-from app.core.models.progress import (
+from app.core.model_files.catalog import CatalogModel
+from app.core.model_files.download import HubClient, download_snapshot, ensure_free_space
+from app.core.model_files.errors import ConversionError, MissingConversionTools
+from app.core.model_files.gguf_info import inspect_gguf
+from app.core.model_files.hf_to_gguf import convert_checkpoint_to_gguf, converted_size
+from app.core.model_files.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
+from app.core.model_files.progress import (
     CHECK,
     CLEANUP,
     CONVERT,
@@ -53,7 +53,7 @@ from app.core.models.progress import (
     raise_if_cancelled,
     report,
 )
-from app.core.models.quantize import UNQUANTIZED, estimated_size, parse_quantization, quantize_model
+from app.core.model_files.quantize import UNQUANTIZED, estimated_size, parse_quantization, quantize_model
 from app.core.paths import app_paths
 
 CONVERTER_VARIABLE = "CLOAKROOM_LLAMA_CPP_SOURCE"

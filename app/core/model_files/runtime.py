@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.core.models.errors import ModelLoadError
-from app.core.models.gguf_info import GgufInfo, inspect_gguf, require_weights
-from app.core.models.hardware import default_thread_count, gpu_offload_supported, process_memory_bytes
+from app.core.model_files.errors import ModelLoadError
+from app.core.model_files.gguf_info import GgufInfo, inspect_gguf, require_weights
+from app.core.model_files.hardware import default_thread_count, gpu_offload_supported, process_memory_bytes
 
 if TYPE_CHECKING:
     import llama_cpp
