@@ -52,9 +52,9 @@ from typing import Any
 import llama_cpp
 
 from app.core.chunking import TextChunk, plan_chunks
+from app.core.detectors.base import ProgressCallback, check_cancelled
 from app.core.detectors.model.answer_grammar import answer_grammar
 from app.core.detectors.model.answer_stream import AnswerStream
-from app.core.detectors.base import ProgressCallback, check_cancelled
 from app.core.detectors.model.decoding import (
     DEFAULT_MAX_DRAFT_TOKENS,
     DEFAULT_TIE_MARGIN,
@@ -69,7 +69,15 @@ from app.core.detectors.model.decoding import (
 )
 from app.core.detectors.model.output import ModelItem, locate_items, parse_model_output
 from app.core.detectors.model.prefix_state import PrefixState, PrefixWarmth, holds_prefix, warm_prefix
-from app.core.detectors.model.prompts import DEFAULT_PROFILE, ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
+from app.core.detectors.model.prompts import (
+    DEFAULT_PROFILE,
+    ChatFrame,
+    PromptParts,
+    PromptProfile,
+    chat_frame,
+    get_profile,
+)
+from app.core.detectors.model.stats import ModelStats
 from app.core.errors import ModelError, ModelOutputError
 from app.core.findings import MODEL, Finding
 from app.core.taxonomy import Level
@@ -91,40 +99,6 @@ MIN_CHUNK_TOKENS = 16
 DECODING_MODES = ("auto", "fast", "plain")
 # Restoring the prefix from disk beats evaluating it only when enough of it is missing.
 MIN_TOKENS_WORTH_RESTORING = 32
-
-
-@dataclass(frozen=True, slots=True)
-class ModelStats:
-    """What the last `ModelDetector.detect` cost and returned — counts and times only, never content.
-
-    ``prompt_tokens_cached`` counts prompt tokens llama.cpp still held from the previous call (about that many were
-    not evaluated again); ``prefix_restores`` how often the fixed prefix was read back from disk instead.
-    ``model_steps`` counts llama.cpp evaluations while answering; ``drafted_tokens`` the tokens proposed for checking
-    in those batches and ``accepted_draft_tokens`` those that were kept. ``items_returned`` counts the answer arrays'
-    elements; ``items_malformed`` those skipped for missing or mistyped fields; ``items_preferences`` those the model
-    graded PL1 (dropped); ``items_not_found`` the distinct values that do not occur in the input. ``chunks_retried``
-    counts cut-off answers whose chunk was split and asked again.
-    """
-
-    chunks: int = 0
-    prompt_tokens: int = 0
-    prompt_tokens_cached: int = 0
-    generated_tokens: int = 0
-    prompt_eval_seconds: float = 0.0
-    generation_seconds: float = 0.0
-    items_returned: int = 0
-    items_malformed: int = 0
-    items_preferences: int = 0
-    items_not_found: int = 0
-    findings: int = 0
-    prefix_restores: int = 0
-    model_steps: int = 0
-    drafted_tokens: int = 0
-    accepted_draft_tokens: int = 0
-    chunks_retried: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
