@@ -38,6 +38,7 @@ from pathlib import Path, PurePosixPath
 
 from app.core.errors import Cancelled
 from app.core.model_files.catalog import CatalogModel
+from app.core.model_files.child_log import log_ending
 from app.core.model_files.download import HubClient, download_snapshot, ensure_free_space
 from app.core.model_files.errors import ConversionError, MissingConversionTools
 from app.core.model_files.gguf_info import inspect_gguf
@@ -230,14 +231,6 @@ def _run_cancellable(
     return process.returncode
 
 
-def _log_tail(log: Path) -> str:
-    try:
-        lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
-    except OSError:
-        return ""
-    return " | ".join(lines[-LOG_TAIL_LINES:])
-
-
 # ---------------------------------------------------------------------------------------------------------------------
 # Stages
 
@@ -282,10 +275,8 @@ def convert_checkpoint(
                 progress=progress,
             )
             if code != 0 or not partial.exists():
-                detail = _log_tail(log)
-                raise ConversionError(
-                    f"llama.cpp's converter failed (exit code {code})." + (f" Its log ends: {detail}" if detail else "")
-                )
+                failure = f"llama.cpp's converter failed (exit code {code})."
+                raise ConversionError(failure + log_ending(log, LOG_TAIL_LINES))
         inspect_gguf(partial)
         os.replace(partial, output)
     except BaseException:

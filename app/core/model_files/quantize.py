@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import Cancelled
+from app.core.model_files.child_log import log_ending
 from app.core.model_files.errors import QuantizationError
 from app.core.model_files.gguf_info import inspect_gguf
 from app.core.model_files.library import PARTIAL_SUFFIX
@@ -78,14 +79,6 @@ def _quantize_in_child(source: str, target: str, ftype_constant: str, n_threads:
     params.nthread = n_threads
     result = llama_cpp.llama_model_quantize(source.encode(), target.encode(), ctypes.byref(params))
     os._exit(0 if result == 0 else 3)
-
-
-def _log_tail(log_path: Path) -> str:
-    try:
-        lines = [line.strip() for line in log_path.read_text(errors="replace").splitlines() if line.strip()]
-    except OSError:
-        return ""
-    return " | ".join(lines[-LOG_TAIL_LINES:])
 
 
 def _partial_size(part: Path) -> int:
@@ -161,8 +154,7 @@ def _run_child(
                 child.kill()
                 child.join()
     if child.exitcode != 0 or not part.exists():
-        detail = _log_tail(log_path)
         raise QuantizationError(
             f"llama.cpp could not quantize {source.name} to {kind.name} (exit code {child.exitcode})."
-            + (f" Its log ends: {detail}" if detail else "")
+            + log_ending(log_path, LOG_TAIL_LINES)
         )
