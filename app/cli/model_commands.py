@@ -14,11 +14,12 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from app.cli.parsing import subcommand
 from app.core.errors import Cancelled, ConfigError
 from app.core.model_files import progress as stages
 from app.core.model_files.catalog import Licence, load_catalog
@@ -519,32 +520,26 @@ def _speed_table(options: list[SpeedOption]) -> str:
 # Parser
 
 
-def _add(
-    commands: argparse._SubParsersAction, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
-) -> argparse.ArgumentParser:
-    parser = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
-    parser.set_defaults(handler=handler)
-    return parser
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add this group's subcommands to the `cloakroom` parser."""
     model = subparsers.add_parser("model", help="get, check and choose the detector model")
     model.set_defaults(handler=lambda _args: model.print_help() or 2)
     commands = model.add_subparsers(dest="model_command", metavar="ACTION")
 
-    listing = _add(commands, "list", "list local and known models, the registered one marked *", _list)
+    listing = subcommand(commands, "list", "list local and known models, the registered one marked *", _list)
     listing.add_argument("--no-hardware", action="store_true", help="skip the hardware recommendation")
 
-    info = _add(commands, "info", "check a GGUF file and show its metadata (default: the registered model)", _info)
+    info = subcommand(
+        commands, "info", "check a GGUF file and show its metadata (default: the registered model)", _info
+    )
     info.add_argument("path", nargs="?", metavar="PATH")
     info.add_argument("--no-load-check", action="store_true", help="read the header only; do not load it")
 
-    use = _add(commands, "use", "check a GGUF file and make it the model Cloakroom uses", _use)
+    use = subcommand(commands, "use", "check a GGUF file and make it the model Cloakroom uses", _use)
     use.add_argument("path", metavar="PATH")
     use.add_argument("--no-load-check", action="store_true", help="read the header only; do not load it")
 
-    download = _add(commands, "download", "download a GGUF file from a Hugging Face repository", _download)
+    download = subcommand(commands, "download", "download a GGUF file from a Hugging Face repository", _download)
     download.add_argument("repo", metavar="REPO", help="repository id, e.g. someone/MemPrivacy-4B-RL-GGUF")
     download.add_argument("file", metavar="FILE", help="file name in the repository, e.g. model-Q4_K_M.gguf")
     download.add_argument("--revision", default="main", help="branch, tag or commit (default: main)")
@@ -552,7 +547,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     download.add_argument("--use", action="store_true", help="register it once downloaded")
     download.add_argument("--no-load-check", action="store_true", help="check the header only")
 
-    convert = _add(commands, "convert", "download the official weights and convert them to a GGUF here", _convert)
+    convert = subcommand(commands, "convert", "download the official weights and convert them to a GGUF here", _convert)
     convert.add_argument("--size", default="4b", help="4b (default) or 1.7b for machines with less memory")
     convert.add_argument(
         "--quant",
@@ -582,7 +577,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     convert.add_argument("--use", action="store_true", help="register the result")
     convert.add_argument("--clean", action="store_true", help="only delete weights kept from an unfinished conversion")
 
-    fetch = _add(commands, "fetch-prompt", "download the official prompt template and verify it", _fetch_prompt)
+    fetch = subcommand(commands, "fetch-prompt", "download the official prompt template and verify it", _fetch_prompt)
     fetch.add_argument(
         "--variant",
         choices=("all", "repository", "benchmark"),
@@ -592,14 +587,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--url", help="fetch from this address instead (still verified against the known file)")
     fetch.add_argument("--force", action="store_true", help="fetch again even if a verified copy is installed")
 
-    test = _add(commands, "test", "load a model as the app would, let it answer once, show speed and memory", _test)
+    test = subcommand(
+        commands, "test", "load a model as the app would, let it answer once, show speed and memory", _test
+    )
     test.add_argument("path", nargs="?", metavar="PATH")
     test.add_argument("--gpu-layers", type=int, help="layers on the GPU (-1 all, 0 none; default: the setting)")
     test.add_argument("--threads", type=int, help="threads (default: the setting, else the free physical cores)")
     test.add_argument("--ctx", type=int, help="context length (default: the setting, at most 2048 here)")
     test.add_argument("--max-tokens", type=int, default=16, help="answer length (default 16)")
 
-    hardware = _add(
+    hardware = subcommand(
         commands,
         "hardware",
         "show memory, cores and GPUs, measure speed, and recommend a model for this machine",

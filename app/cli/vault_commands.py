@@ -13,10 +13,10 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from app.cli import common
+from app.cli.parsing import Handler, subcommand
 from app.core.errors import Cancelled, ConfigError, InputError
 from app.core.paths import app_paths
 from app.core.placeholders import find_placeholder_tokens
@@ -103,11 +103,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _command(
-    commands: argparse._SubParsersAction, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+    commands: argparse._SubParsersAction, name: str, help_text: str, handler: Handler
 ) -> argparse.ArgumentParser:
-    parser = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+    """A vault subcommand: every one takes the vault options."""
+    parser = subcommand(commands, name, help_text, handler)
     add_vault_options(parser)
-    parser.set_defaults(handler=handler)
     return parser
 
 
