@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.detectors.always_mask import AlwaysMaskDetector
 from app.core.detectors.base import Detector, ProgressCallback
 from app.core.detectors.model.prompts import resolve_profile_name
 from app.core.engine import Engine
@@ -53,7 +54,6 @@ def build_policy(settings: Settings, lists: PrivateLists, min_level: Level | Non
         min_level=min_level or settings.level_threshold,
         type_overrides={name: Override(value) for name, value in settings.type_overrides.items()},
         allow_list=frozenset(lists.allow_list),
-        always_mask=lists.always_mask,
     )
 
 
@@ -72,7 +72,11 @@ def build_engine(
 ) -> Engine:
     lists = private_lists_of(store)
     return Engine(
-        store=store, policy=build_policy(settings, lists, min_level), rules=build_rules_detector(), model=model
+        store=store,
+        policy=build_policy(settings, lists, min_level),
+        rules=build_rules_detector(),
+        model=model,
+        always_mask=AlwaysMaskDetector(lists.always_mask) if lists.always_mask else None,
     )
 
 

@@ -22,12 +22,14 @@ from app.core.text_input import check_text
 @dataclass
 class Engine:
     """Detection, policy and the store, wired together. ``rules`` is fast and runs anywhere; ``model`` is slow and
-    not thread-safe, so the tray app calls `detect` with the model only from its worker thread."""
+    not thread-safe, so the tray app calls `detect` with the model only from its worker thread. ``always_mask``
+    finds the values of the person's always-mask list (None when it is empty) and runs with the rules."""
 
     store: MappingStore
     policy: Policy = field(default_factory=Policy)
     rules: Detector | None = None
     model: Detector | None = None
+    always_mask: Detector | None = None
 
     def detect(
         self,
@@ -41,8 +43,6 @@ class Engine:
         """Findings of the chosen detectors (the always-mask list goes with the rules), merged so none overlap."""
         check_text(text)
         findings: list[Finding] = []
-        if use_rules:
-            findings.extend(self.policy.always_mask_findings(text))
         for detector in self._detectors(use_rules, use_model):
             check_cancelled(cancel)
             findings.extend(detector.detect(text, cancel=cancel, progress=progress))
@@ -50,7 +50,7 @@ class Engine:
         return resolve(text, findings)
 
     def _detectors(self, use_rules: bool, use_model: bool) -> Sequence[Detector]:
-        chosen = [(use_rules, self.rules), (use_model, self.model)]
+        chosen = [(use_rules, self.always_mask), (use_rules, self.rules), (use_model, self.model)]
         return [detector for wanted, detector in chosen if wanted and detector is not None]
 
     def mask_findings(self, text: str, findings: Sequence[Finding], *, preview: bool = False) -> MaskResult:

@@ -1,8 +1,12 @@
-"""Which findings get masked: a level threshold, per-type overrides, an allow-list and an always-mask list.
+"""Which findings get masked: a level threshold, per-type overrides and an allow-list. The policy only selects
+among findings; it finds nothing itself.
 
 The level threshold is the main control (default PL2: everything the model extracts). Spans the person added by hand
-and always-mask entries are masked whatever their level; the allow-list never is, unless the person masks a value by
-hand.
+and the findings of the always-mask list (`detectors.always_mask`) are masked whatever their level; a value on the
+allow-list never is, unless the person masks it by hand.
+
+`AlwaysMaskEntry` is defined here, beside the person's other choices, so that the vault (which stores the list) and
+the detector (which searches for it) both depend on this small module, not on each other.
 """
 
 from __future__ import annotations
@@ -11,10 +15,9 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from app.core.findings import ALWAYS_MASK, USER, Finding, finding_at
-from app.core.locate import find_occurrences
+from app.core.findings import ALWAYS_MASK, USER, Finding
 from app.core.placeholders import normalize_value
-from app.core.taxonomy import Level, canonical_type, level_for_type
+from app.core.taxonomy import Level, canonical_type
 
 
 class Override(str, enum.Enum):
@@ -39,7 +42,6 @@ class Policy:
     min_level: Level = Level.PL2
     type_overrides: Mapping[str, Override] = field(default_factory=dict)
     allow_list: frozenset[str] = frozenset()
-    always_mask: tuple[AlwaysMaskEntry, ...] = ()
 
     def __post_init__(self) -> None:
         # Compare types and allowed values in one canonical form, whatever spelling the settings used.
@@ -48,6 +50,8 @@ class Policy:
         object.__setattr__(self, "allow_list", frozenset(_comparable(value) for value in self.allow_list))
 
     def should_mask(self, finding: Finding) -> bool:
+        """The order is the rule: by hand beats the allow-list, which beats the always-mask list, which beats the
+        type overrides, which beat the level threshold."""
         if USER in finding.detectors:
             return True
         if _comparable(finding.text) in self.allow_list:
@@ -61,12 +65,3 @@ class Policy:
 
     def select(self, findings: Iterable[Finding]) -> list[Finding]:
         return [finding for finding in findings if self.should_mask(finding)]
-
-    def always_mask_findings(self, text: str) -> list[Finding]:
-        """Findings for every occurrence of every always-mask entry (case- and whitespace-tolerant)."""
-        findings = []
-        for entry in self.always_mask:
-            level = level_for_type(entry.type)
-            for start, end in find_occurrences(text, entry.text):
-                findings.append(finding_at(text, start, end, canonical_type(entry.type), level, ALWAYS_MASK))
-        return findings

@@ -190,7 +190,7 @@ class CloakroomApp(QObject):
         self.settings = settings
         self.controller.settings = settings
         fresh = build_engine(settings, self.store, model=self.model_slot)
-        self.engine.policy = fresh.policy
+        self.engine.policy, self.engine.always_mask = fresh.policy, fresh.always_mask
         self._register_hotkeys()
         if model_changed:
             self.controller.load_model()

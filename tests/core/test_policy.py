@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.core.assembly import build_engine
+from app.core.detectors.always_mask import AlwaysMaskDetector
 from app.core.engine import Engine
 from app.core.findings import ALWAYS_MASK, USER, Finding, finding_at
 from app.core.policy import AlwaysMaskEntry
@@ -91,3 +92,8 @@ def test_the_always_mask_list_runs_with_the_rules_not_with_the_model_alone(vault
 def test_an_empty_always_mask_list_masks_only_what_the_detectors_find(vault: Vault) -> None:
     engine = engine_for(vault)
     assert engine.mask(TEXT).text == "Project Falcon ships; mail <Email_1> about BlueBird and bluebirds."
+
+
+def test_the_engine_has_an_always_mask_detector_only_when_the_list_has_entries(vault: Vault) -> None:
+    assert engine_for(vault).always_mask is None
+    assert isinstance(engine_for(vault, always_mask=[AlwaysMaskEntry("bluebird")]).always_mask, AlwaysMaskDetector)

@@ -92,3 +92,14 @@ def test_both_flows_through_the_real_model_and_vault(qtbot: QtBot, cloakroom: Cl
     with qtbot.waitSignal(cloakroom.controller.notify, timeout=10_000):
         cloakroom.controller.unmask_clipboard()
     assert QGuiApplication.clipboard().text() == "Reply: " + text
+
+
+def test_saved_lists_apply_to_the_next_detection(cloakroom: CloakroomApp, vault: Vault) -> None:
+    text = "Project Falcon ships; mail dana@example.com."
+    assert [finding.text for finding in cloakroom.engine.detect(text, use_model=False)] == ["dana@example.com"]
+    vault.set_always_mask(["project falcon"])
+    vault.set_allow_list(["dana@example.com"])
+    cloakroom.apply_settings(cloakroom.settings)  # what the settings dialog does after saving the lists
+    findings = cloakroom.engine.detect(text, use_model=False)
+    assert [finding.text for finding in findings] == ["Project Falcon", "dana@example.com"]
+    assert cloakroom.engine.mask_findings(text, findings).text == "<Private_Info_1> ships; mail dana@example.com."
