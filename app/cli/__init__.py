@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from app import __version__
 from app.cli import eval_commands, model_commands, text_commands, vault_commands
-from app.core.errors import CloakroomError
+from app.core.errors import Cancelled, CloakroomError
 
 COMMAND_GROUPS = (text_commands, vault_commands, model_commands, eval_commands)
 
@@ -50,8 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_app(args)
         return int(args.handler(args) or 0)
-    except CloakroomError as error:
-        print(f"cloakroom: {error}", file=sys.stderr)
+    except (CloakroomError, Cancelled) as error:
+        print(f"cloakroom: {error}", file=sys.stderr)  # a cancel says what was kept, in one line, like an error
         return 1
     except KeyboardInterrupt:
         print("cloakroom: interrupted; nothing was changed.", file=sys.stderr)

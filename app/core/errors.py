@@ -11,8 +11,14 @@ class InputError(CloakroomError):
     """The input cannot be masked as it is (binary, too large, not text)."""
 
 
-class Cancelled(CloakroomError):
-    """The person cancelled the work; nothing was changed."""
+class Cancelled(Exception):
+    """The person cancelled the work; nothing was changed.
+
+    Not a `CloakroomError`: a cancel is the person's choice, not a failure, so it must never reach an error dialog.
+    Code that reports errors catches `CloakroomError` and lets a cancel pass to whoever handles it as a cancel (the
+    worker, a background job, the command line), in whatever order its ``except`` clauses stand. Its message is
+    safe to show, like a `CloakroomError`'s.
+    """
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)

@@ -21,7 +21,7 @@ from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.assembly import model_detector_factory
-from app.core.errors import Cancelled, CloakroomError, ModelOutputError
+from app.core.errors import CloakroomError, ModelOutputError
 from app.core.findings import Finding
 from app.core.model_files import speed
 from app.core.model_files.gguf_info import format_bytes, inspect_gguf
@@ -76,12 +76,10 @@ class TrialResult:
 
 
 def _detect(detector: Any, text: str, progress: ProgressCallback, cancel: threading.Event) -> tuple[list, str | None]:
-    """The findings, or none and the reason when the detection failed (a cancel still raises)."""
+    """The findings, or none and the reason when the detection failed (a cancel is not a failure: it raises)."""
     try:
         return detector.detect(
             text, cancel=cancel, progress=lambda done, total: progress(TRIAL_DETECT, done, total)), None
-    except Cancelled:
-        raise
     except ModelOutputError:
         return [], translate("ModelTrial", "Its answer was not a complete list of findings: it ran on to the "
                                            "answer limit or broke the expected format.")

@@ -109,6 +109,24 @@ def test_forget_rejects_unknown_and_malformed_placeholders(cli: Cli, filled: Pat
     assert snapshot(filled).keys() == before.keys()
 
 
+class _Terminal(io.StringIO):
+    """Standard input as a person at a terminal gives it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_declined_confirmation_is_a_cancel_said_in_one_line(
+    filled: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal("no\n"))
+    code = main(["vault", "wipe", "--vault", str(filled)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.endswith("cloakroom: Cancelled; nothing was changed.\n") and "Traceback" not in err
+    with open_vault(filled) as vault:
+        assert len(vault) == 3
+
+
 def test_wipe_needs_confirmation(cli: Cli, filled: Path) -> None:
     code, _, err = cli("vault", "wipe", "--vault", str(filled))
     assert code == 1 and "--yes" in err
