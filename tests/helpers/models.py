@@ -472,7 +472,7 @@ def steered_to(llama: Any, answer: str) -> Any:
     greedy answer on another instruction set (AVX2, AVX-512, NEON, a GPU), so only a steered answer is portable. The
     prompt, the grammar and every model step still run through llama.cpp.
     """
-    from app.core.detectors.model.decoding import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
+    from app.core.detectors.model.decoders import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
 
     return FixedAnswer(llama.tokenize(answer.encode(), add_bos=False, special=False), llama.token_eos())
 

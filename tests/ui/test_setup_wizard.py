@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core.assembly import LoadedModelDetector
-from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.model_files import convert as conversion
 from app.core.model_files import official_prompt

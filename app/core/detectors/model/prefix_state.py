@@ -39,7 +39,7 @@ from pathlib import Path
 import llama_cpp
 import numpy as np
 
-from app.core.detectors.model.decoding import abort_when_cancelled, common_prefix_length
+from app.core.detectors.model.decoders import abort_when_cancelled, common_prefix_length
 from app.core.errors import Cancelled, ModelError
 
 FOLDER_NAME = "prefix-states"
