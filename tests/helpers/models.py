@@ -466,7 +466,7 @@ def recorded_decodes(llama: Any, before: Callable[[int], None] | None = None) ->
 
 
 def steered_to(llama: Any, answer: str) -> Any:
-    """Steering (`decoding.FixedAnswer`) that makes a real model write ``answer``, then its end token.
+    """Steering (`decoders.FixedAnswer`) that makes a real model write ``answer``, then its end token.
 
     Tests that need a known answer use this instead of the model's free-running output: the same weights give another
     greedy answer on another instruction set (AVX2, AVX-512, NEON, a GPU), so only a steered answer is portable. The

@@ -30,6 +30,7 @@ from typing import Any
 
 import llama_cpp
 import numpy as np
+from llama_cpp.llama_grammar import LlamaGrammar
 
 from app.core.detectors.model.output import ANSWER_KEYS, ANSWER_LEVELS
 from app.core.errors import ModelError
@@ -74,9 +75,9 @@ def answer_grammar_text() -> str:
     )
 
 
-def answer_grammar() -> llama_cpp.LlamaGrammar:
+def answer_grammar() -> LlamaGrammar:
     """The answer grammar, ready for llama.cpp (building it costs time: build it once per detector)."""
-    return llama_cpp.LlamaGrammar.from_string(answer_grammar_text(), verbose=False)
+    return LlamaGrammar.from_string(answer_grammar_text(), verbose=False)
 
 
 class GrammarGate:
@@ -87,7 +88,7 @@ class GrammarGate:
     microseconds; asking about the whole vocabulary is what plain decoding pays on every token.
     """
 
-    def __init__(self, llama: llama_cpp.Llama, grammar: llama_cpp.LlamaGrammar) -> None:
+    def __init__(self, llama: llama_cpp.Llama, grammar: LlamaGrammar) -> None:
         sampler = llama_cpp.llama_sampler_init_grammar(
             llama._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
         )
@@ -110,7 +111,8 @@ class GrammarGate:
         self._array.selected = -1
         self._array.sorted = False
         llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(self._array))
-        return np.isfinite(self._data["logit"][:count])
+        allowed: np.ndarray[Any, np.dtype[np.bool_]] = np.isfinite(self._data["logit"][:count])
+        return allowed
 
     def allows(self, token: int) -> bool:
         return bool(self.allowed(np.array([token], dtype=np.intc))[0])

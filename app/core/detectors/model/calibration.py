@@ -1,7 +1,7 @@
 """Choosing the decoder for ``decoding="auto"``: drafting where llama.cpp rounds batch rows like single tokens.
 
-This is the one place the "auto" decoding rationale is written down; the decoders, the detector, the benchmarks and
-the READMEs point here.
+This is the one place the "auto" decoding rationale is written down; the decoders, the detector and the benchmarks'
+README point here.
 
 Why a choice at all: drafting (`decoders.DraftingDecoder`) writes the tokens plain decoding writes only where a row
 evaluated in a batch has the logits the same token has evaluated alone. llama.cpp does not promise that: its batch
@@ -17,7 +17,7 @@ makes every batch row whose best allowed token leads the next by less than max(`
 the threshold decoding stays plain: a close call re-checked alone would still sit on history a batch made. Until the
 noise is measured, "auto" decodes plainly.
 
-The figures behind the numbers, measured on a 2-core x86 CPU with llama-cpp-python 0.3.36:
+The figures behind 0.5, 0.1 and 4, measured on a 2-core x86 CPU (AMD EPYC) with llama-cpp-python 0.3.36:
 
 - SmolLM2-135M Q4_1: 0.65 without flash attention (drafting then gave the same findings as plain decoding on all 9
   texts of the equivalence corpus, but different tokens in 2–3 of them), 0 with it (the equivalence tests load it so);
@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import llama_cpp
 import numpy as np
 
-from app.core.detectors.model.decoders import DEFAULT_TIE_MARGIN, AnswerDecoder, common_prefix_length
+from app.core.detectors.model.decoders import DEFAULT_TIE_MARGIN, ModelRows, common_prefix_length, empty_model
 
 CALIBRATION_ROWS = 6
 MAX_NOISE_FOR_DRAFTING = 0.5
@@ -61,11 +61,10 @@ def measure_batch_noise(llama: llama_cpp.Llama, context: Sequence[int], rows: in
     of ``context`` afterwards. Costs ``rows`` single steps and one batch, once per loaded model.
     """
     rows = max(1, min(rows, len(context) - 1))
-    probe = AnswerDecoder(llama, None)
+    probe = ModelRows(llama)
     head, tail = list(context[:-rows]), list(context[-rows:])
     if common_prefix_length(llama.input_ids[: llama.n_tokens], head) < len(head) or llama.n_tokens < len(head):
-        llama.reset()
-        llama._ctx.kv_cache_clear()
+        empty_model(llama)
         llama.eval(head)
     probe.truncate(len(head))
     probe.evaluate_rows(tail)

@@ -41,6 +41,7 @@ from typing import Any, Protocol
 
 import llama_cpp
 import numpy as np
+from llama_cpp.llama_grammar import LlamaGrammar
 
 from app.core.detectors.model.answer_grammar import GrammarGate, choice_margin, greedy_choice
 from app.core.detectors.model.drafter import AnswerDrafter, SpanHint, rules_span_hints
@@ -96,16 +97,54 @@ class DecodedAnswer:
     accepted_draft_tokens: int = 0
 
 
-class AnswerDecoder:
+class ModelRows:
+    """Evaluating tokens as rows of one batch, reading their logits and forgetting rows, with the `Llama`'s
+    bookkeeping (``input_ids``, ``n_tokens``) kept in step with the KV cache: what the decoders and `calibration`
+    share."""
+
+    def __init__(self, llama: llama_cpp.Llama) -> None:
+        self._llama = llama
+
+    def evaluate_rows(self, tokens: Sequence[int]) -> None:
+        """Evaluate ``tokens`` in one batch with logits for every row, as `Llama.eval` does with ``logits_all``.
+
+        `Llama.eval` itself cannot be used: it would copy every row's logits into ``Llama.scores``, which is only
+        ``n_batch`` rows long unless the whole context was made with ``logits_all`` (151k floats per token).
+        """
+        llama = self._llama
+        if len(tokens) > llama.n_batch or llama.n_tokens + len(tokens) > llama.n_ctx():
+            raise ModelError("The model's answer does not fit into its context window; raise n_ctx.")
+        llama._ctx.kv_cache_seq_rm(-1, llama.n_tokens, -1)
+        llama._batch.set_batch(batch=list(tokens), n_past=llama.n_tokens, logits_all=True)
+        llama._ctx.decode(llama._batch)
+        llama.input_ids[llama.n_tokens : llama.n_tokens + len(tokens)] = tokens
+        llama.n_tokens += len(tokens)
+        llama._requires_eval = False
+
+    def logits(self, row: int) -> np.ndarray[Any, Any]:
+        """The logits of one output row of the last batch (-1: the last), as a writable view into llama.cpp's buffer."""
+        pointer = llama_cpp.llama_get_logits_ith(self._llama.ctx, row)
+        if not pointer:
+            raise ModelError("llama.cpp returned no logits.")
+        return np.ctypeslib.as_array(pointer, shape=(self._llama.n_vocab(),))
+
+    def truncate(self, n_tokens: int) -> None:
+        """Forget evaluated tokens from ``n_tokens`` on (rejected draft rows)."""
+        llama = self._llama
+        if n_tokens < llama.n_tokens:
+            llama._ctx.kv_cache_seq_rm(-1, n_tokens, -1)
+            llama.n_tokens = n_tokens
+            llama._requires_eval = True
+
+
+class AnswerDecoder(ModelRows):
     """Shared plumbing: prompt evaluation with KV prefix reuse, cancelling, timing, the `Llama`'s bookkeeping.
 
     One decoder per `Llama`; like the `Llama`, it is used from one thread only.
     """
 
-    def __init__(
-        self, llama: llama_cpp.Llama, grammar: llama_cpp.LlamaGrammar | None, *, steering: Steering | None = None
-    ) -> None:
-        self._llama = llama
+    def __init__(self, llama: llama_cpp.Llama, grammar: LlamaGrammar, *, steering: Steering | None = None) -> None:
+        super().__init__(llama)
         self._grammar = grammar
         self.steering = steering
         self._source_text = ""
@@ -176,35 +215,12 @@ class AnswerDecoder:
             llama.n_tokens = reused
         else:
             reused = 0
-            llama.reset()
+            reset_tokens(llama)
         llama._requires_eval = True
         llama.eval(list(prompt_tokens[reused:]))
         return reused
 
-    # -- llama.cpp plumbing (also how `calibration` compares batch rows with single tokens) ---------------------
-
-    def evaluate_rows(self, tokens: Sequence[int]) -> None:
-        """Evaluate ``tokens`` in one batch with logits for every row, as `Llama.eval` does with ``logits_all``.
-
-        `Llama.eval` itself cannot be used: it would copy every row's logits into ``Llama.scores``, which is only
-        ``n_batch`` rows long unless the whole context was made with ``logits_all`` (151k floats per token).
-        """
-        llama = self._llama
-        if len(tokens) > llama.n_batch or llama.n_tokens + len(tokens) > llama.n_ctx():
-            raise ModelError("The model's answer does not fit into its context window; raise n_ctx.")
-        llama._ctx.kv_cache_seq_rm(-1, llama.n_tokens, -1)
-        llama._batch.set_batch(batch=list(tokens), n_past=llama.n_tokens, logits_all=True)
-        llama._ctx.decode(llama._batch)
-        llama.input_ids[llama.n_tokens : llama.n_tokens + len(tokens)] = tokens
-        llama.n_tokens += len(tokens)
-        llama._requires_eval = False
-
-    def logits(self, row: int) -> np.ndarray[Any, Any]:
-        """The logits of one output row of the last batch (-1: the last), as a writable view into llama.cpp's buffer."""
-        pointer = llama_cpp.llama_get_logits_ith(self._llama.ctx, row)
-        if not pointer:
-            raise ModelError("llama.cpp returned no logits.")
-        return np.ctypeslib.as_array(pointer, shape=(self._llama.n_vocab(),))
+    # -- around each model step -----------------------------------------------------------------------------------
 
     def _steer(self, logits: np.ndarray[Any, Any], answer: Sequence[int]) -> None:
         if self.steering is None:
@@ -212,14 +228,6 @@ class AnswerDecoder:
         target = self.steering(answer, self._source_text)
         if target is not None:
             logits[target] = float(np.max(logits)) + STEERING_MARGIN
-
-    def truncate(self, n_tokens: int) -> None:
-        """Forget evaluated tokens from ``n_tokens`` on (rejected draft rows)."""
-        llama = self._llama
-        if n_tokens < llama.n_tokens:
-            llama._ctx.kv_cache_seq_rm(-1, n_tokens, -1)
-            llama.n_tokens = n_tokens
-            llama._requires_eval = True
 
     def _step_done(self, tokens: Sequence[int], cancel: threading.Event | None) -> None:
         """After each model step: hand the newly accepted answer text on, then stop if cancelled."""
@@ -308,7 +316,7 @@ class DraftingDecoder(AnswerDecoder):
     def __init__(
         self,
         llama: llama_cpp.Llama,
-        grammar: llama_cpp.LlamaGrammar,
+        grammar: LlamaGrammar,
         *,
         steering: Steering | None = None,
         max_draft_tokens: int = DEFAULT_MAX_DRAFT_TOKENS,
@@ -440,7 +448,27 @@ def token_piece(llama: llama_cpp.Llama, token: int) -> bytes:
         size = -length
 
 
-def common_prefix_length(first: Sequence[int], second: Sequence[int]) -> int:
+def reset_tokens(llama: llama_cpp.Llama) -> None:
+    """`Llama.reset`: forget which tokens were evaluated (``n_tokens`` 0); the KV cache keeps its cells."""
+    llama.reset()  # type: ignore[no-untyped-call]  # unannotated in llama-cpp-python 0.3.36
+
+
+def clear_kv_cache(llama: llama_cpp.Llama) -> None:
+    """Empty llama.cpp's KV cache (the tokens' bookkeeping is left alone)."""
+    llama._ctx.kv_cache_clear()  # type: ignore[no-untyped-call]  # unannotated in llama-cpp-python 0.3.36
+
+
+def empty_model(llama: llama_cpp.Llama) -> None:
+    """Forget every evaluated token: the bookkeeping and the KV cache alike."""
+    reset_tokens(llama)
+    clear_kv_cache(llama)
+
+
+TokenIds = Sequence[int] | np.ndarray[Any, np.dtype[np.intc]]
+"""Token ids as a list, or as `Llama.input_ids` holds them."""
+
+
+def common_prefix_length(first: TokenIds, second: TokenIds) -> int:
     """How many leading tokens two sequences share (vectorised: prompts are thousands of tokens)."""
     count = min(len(first), len(second))
     if count == 0:

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import llama_cpp
+from llama_cpp.llama_cache import LlamaDiskCache
 
 from app.core.chunking import TextChunk, plan_chunks
 from app.core.detectors.base import ProgressCallback, check_cancelled
@@ -117,7 +118,7 @@ class ModelDetector:
         max_draft_tokens: int = DEFAULT_MAX_DRAFT_TOKENS,
         steering: Steering | None = None,
     ) -> None:
-        if isinstance(getattr(llama, "cache", None), llama_cpp.LlamaDiskCache):
+        if isinstance(getattr(llama, "cache", None), LlamaDiskCache):
             raise ModelError("The model has a disk cache, which would store text unencrypted; load it without one.")
         if max_chunk_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or max_draft_tokens < 0:
             raise ValueError("token limits out of range")
