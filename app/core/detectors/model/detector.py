@@ -96,9 +96,9 @@ class ModelDetector:
     Options: ``profile`` (a prompt profile name or object; `prompts.PROFILE_NAMES`), ``real_name`` (the person's own
     name, a setting: tells their name apart from third parties'), ``max_new_tokens`` (None, the default: an answer
     may use what the context leaves after its prompt; a number caps it, for evaluations and tests),
-    ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting),
-    ``decoding`` ("fast", "plain", or "auto": see `calibration`) and
-    ``max_draft_tokens``. ``steering`` is for benchmarks on random-weight stand-in models only (`decoders.Steering`).
+    ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting), ``decoding`` ("fast", "plain", or "auto":
+    see `calibration`) and ``max_draft_tokens``. ``steering`` is for benchmarks on random-weight stand-in models only
+    (`decoders.Steering`).
     """
 
     name = MODEL
