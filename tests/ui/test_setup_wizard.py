@@ -34,8 +34,7 @@ from app.ui import model_status, setup_wizard
 from app.ui.background_job import BackgroundJob
 from app.ui.model_status import ModelStatus
 from app.ui.setup_wizard import PERMILLE, Page, SetupWizard, Source
-from tests.helpers.models import tiny_qwen3_gguf  # noqa: F401 - a fixture
-from tests.models.fake_hub import FakeHub, git_blob_id, serve
+from tests.helpers.fake_hub import FakeHub, git_blob_id
 
 REPO = "my-org/MemPrivacy-4B-RL-GGUF"
 FILENAME = "MemPrivacy-4B-RL-Q4_K_M.gguf"
@@ -67,15 +66,6 @@ def no_job_outlives_its_test(qtbot: QtBot) -> Iterator[None]:
     for job in list(BackgroundJob._running_jobs):
         job.cancel()
     qtbot.waitUntil(lambda: not BackgroundJob._running_jobs, timeout=WAIT_MS)
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    with serve() as fake:
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        yield fake
 
 
 @pytest.fixture
@@ -150,7 +140,7 @@ def test_skipping_keeps_a_model_already_set(qtbot: QtBot, settings: Settings) ->
 
 
 def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811 - the fixture
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
     go_to_source(wizard, Source.FILE)
@@ -187,7 +177,7 @@ def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
 
 
 def test_the_apps_own_loader_runs_the_test_and_the_page_shows_its_outcome(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Unsteered, random weights ramble: with a tiny answer limit that is a cut-off answer, shown as such."""
     monkeypatch.setattr(model_status, "TRIAL_MAX_NEW_TOKENS", 4)
@@ -207,7 +197,7 @@ def test_the_apps_own_loader_runs_the_test_and_the_page_shows_its_outcome(
 
 @pytest.mark.parametrize("damage", ["web page", "truncated"])
 def test_a_broken_file_is_refused_clearly_and_nothing_is_registered(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, tmp_path: Path, damage: str  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, tmp_path: Path, damage: str
 ) -> None:
     broken = tmp_path / "model.gguf"
     if damage == "web page":
@@ -249,7 +239,7 @@ def start_download(qtbot: QtBot, wizard: SetupWizard) -> list[int]:
 
 
 def test_a_download_shows_its_progress_is_verified_and_becomes_the_model(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
@@ -277,7 +267,7 @@ def endless(hub: FakeHub, data: bytes) -> None:
 
 
 def test_stopping_a_download_midway_leaves_nothing_in_the_models_folder(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     endless(hub, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings)
@@ -295,7 +285,7 @@ def test_stopping_a_download_midway_leaves_nothing_in_the_models_folder(
 
 
 def test_cancelling_the_assistant_during_a_download_stops_it_then_closes(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     endless(hub, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings)
@@ -310,7 +300,7 @@ def test_cancelling_the_assistant_during_a_download_stops_it_then_closes(
 
 
 def test_a_checksum_mismatch_is_an_error_with_a_way_forward(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes(), advertise_sha256="0" * 64)
     wizard = open_wizard(qtbot, settings)
@@ -394,7 +384,7 @@ def serve_prompt(hub: FakeHub, monkeypatch: pytest.MonkeyPatch, served: bytes) -
 
 
 def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT.replace(b"template", b"tampered"))
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
@@ -430,7 +420,7 @@ def wizard_after_its_test_run(
 
 
 def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT)
@@ -450,7 +440,7 @@ def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
 
 
 def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, b"")
@@ -467,7 +457,7 @@ def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
 
 
 def test_model_status_shows_the_file_and_a_test_measures_it(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     status = ModelStatus(settings, trial_loader=steered_loader)
     qtbot.addWidget(status)
@@ -486,7 +476,7 @@ def test_model_status_shows_the_file_and_a_test_measures_it(
 
 
 def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     from app.core.model_files import speed
     from app.core.model_files.gguf_info import inspect_gguf
@@ -508,7 +498,7 @@ def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
 
 
 def test_model_status_shows_the_apps_loaded_model(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     loaded = load_model(tiny_qwen3_gguf, n_ctx=512, n_threads=1, n_gpu_layers=0)
     try:
