@@ -22,9 +22,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 from tests.helpers.paths import REPO_ROOT  # noqa: E402
 
 # A loaded 2-core machine makes per-example deadlines flaky; examples are bounded by count instead.
-settings.register_profile(
-    "cloakroom", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("cloakroom", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", parent=settings.get_profile("cloakroom"), max_examples=5000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "cloakroom"))
 

@@ -68,5 +68,3 @@ def x_display(xvfb_display: str, monkeypatch: pytest.MonkeyPatch) -> str:
     require_program("xdotool", "xdotool")
     monkeypatch.setenv("DISPLAY", xvfb_display)
     return xvfb_display
-
-
