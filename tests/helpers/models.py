@@ -498,21 +498,30 @@ OFFICIAL_LAYOUT_BENCHMARK = (
 )
 
 
+def install_official_template(
+    template: str, variant: Any = None, *, folder: Path | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """Write ``template`` as the official prompt file of ``variant`` (the repository's by default) into ``folder`` (the
+    app's prompts folder by default); the folder, and the known-templates table that accepts this template."""
+    from app.core.detectors.model.prompts import OFFICIAL_TEMPLATE_FILES, OfficialVariant  # noqa: PLC0415
+    from app.core.paths import app_paths  # noqa: PLC0415
+
+    variant = OfficialVariant.REPOSITORY if variant is None else variant
+    folder = app_paths().prompts if folder is None else folder
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / OFFICIAL_TEMPLATE_FILES[variant]).write_text(template, encoding="utf-8")
+    return folder, {hashlib.sha256(template.encode()).hexdigest(): variant}
+
+
 def official_layout_profiles(folder: Path) -> list[Any]:
     """Both official profiles, loaded through the app's own loader from stand-in templates written into ``folder``."""
-    from app.core.detectors.model.prompts import (  # noqa: PLC0415
-        OFFICIAL_TEMPLATE_FILES,
-        OfficialVariant,
-        load_official_profile,
-    )
+    from app.core.detectors.model.prompts import OfficialVariant, load_official_profile  # noqa: PLC0415
 
     profiles = []
     for variant, template in (
         (OfficialVariant.REPOSITORY, OFFICIAL_LAYOUT_REPOSITORY),
         (OfficialVariant.BENCHMARK, OFFICIAL_LAYOUT_BENCHMARK),
     ):
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / OFFICIAL_TEMPLATE_FILES[variant]).write_text(template, encoding="utf-8")
-        known = {hashlib.sha256(template.encode()).hexdigest(): variant}
+        _, known = install_official_template(template, variant, folder=folder)
         profiles.append(load_official_profile(folder, known, variant))
     return profiles
