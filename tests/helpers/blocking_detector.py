@@ -8,9 +8,10 @@ import threading
 from app.core.errors import Cancelled, ModelError
 from app.core.findings import MODEL, Finding
 from app.core.taxonomy import Level
+from tests.helpers.stand_in_models import StandInLoadedDetector
 
 
-class BlockingDetector:
+class BlockingDetector(StandInLoadedDetector):
     """Finds the word "Dana" (a real name) once `release` is set, or raises `ModelError` then if ``fail`` is set."""
 
     name = MODEL
@@ -21,7 +22,7 @@ class BlockingDetector:
         self.fail = fail
         self.chunks = chunks  # reported as progress: (1, chunks) at the start, like a model on its second chunk
 
-    def detect(self, text: str, *, cancel=None, progress=None) -> list[Finding]:  # noqa: ANN001
+    def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:  # noqa: ANN001
         if progress is not None:
             progress(1, self.chunks)
         self.started.set()

@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.helpers.stand_in_models import StandInLoadedDetector
+
 SAMPLE = (
     "Hi! I'm Ann Lee 🙂 — mail me at ann.lee@example.com or call +1 415 555 0134.\n"
     "我的手机号是13812345678，身份证号 11010519491231002X。\n"
@@ -91,12 +93,12 @@ def _render_theme(app, out_dir: Path, theme: str) -> list[Path]:
     return written
 
 
-class _WaitingModel:
+class _WaitingModel(StandInLoadedDetector):
     """Stands in for a slow model: reports half its work done, then waits until it is stopped."""
 
     name = "model"
 
-    def detect(self, text: str, *, cancel=None, progress=None) -> list:
+    def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list:  # noqa: ANN001
         from app.core.detectors.base import check_cancelled
 
         if progress is not None:

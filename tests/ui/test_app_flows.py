@@ -19,11 +19,12 @@ from app.core.store import MemoryStore
 from app.core.taxonomy import Level
 from app.ui.controller import AppController
 from app.ui.worker import DetectionWorker, ModelSlot, ModelState
+from tests.helpers.stand_in_models import StandInLoadedDetector
 
 SECRET_TEXT = "Mail dana@example.org, card 4111 1111 1111 1111, code: 482913."
 
 
-class SlowWordDetector:
+class SlowWordDetector(StandInLoadedDetector):
     """Stands in for the LLM where a test needs a slow, cancellable model: finds the word "Dana", slowly."""
 
     name = MODEL
@@ -33,7 +34,7 @@ class SlowWordDetector:
         self.fail = fail
         self.started = threading.Event()
 
-    def detect(self, text: str, *, cancel=None, progress=None) -> list[Finding]:  # noqa: ANN001
+    def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:  # noqa: ANN001
         self.started.set()
         deadline = time.monotonic() + self.seconds
         while time.monotonic() < deadline:

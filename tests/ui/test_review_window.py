@@ -27,6 +27,7 @@ from app.ui.review import ReviewWindow
 from app.ui.review.review_state import Status
 from app.ui.review.text_positions import TextPositions
 from app.ui.worker import DetectionWorker, ModelSlot
+from tests.helpers.stand_in_models import StandInLoadedDetector
 
 EMAIL = "ann.lee@example.com"
 KEY = "sk-proj-abcdefghijklmnop1234567890ABCD"
@@ -40,7 +41,7 @@ def utf16_units(text: str) -> int:
 # --- fixtures -----------------------------------------------------------------------------------------------------
 
 
-class StandInModel:
+class StandInModel(StandInLoadedDetector):
     """A thin stand-in for the LLM: finds one fixed word; can wait on a gate (checking ``cancel``) or fail."""
 
     name = MODEL
@@ -51,7 +52,9 @@ class StandInModel:
         self.error = error
         self.started = threading.Event()
 
-    def detect(self, text: str, *, cancel: threading.Event | None = None, progress=None) -> list[Finding]:
+    def detect(
+        self, text: str, *, cancel: threading.Event | None = None, progress=None, on_findings=None  # noqa: ANN001
+    ) -> list[Finding]:
         self.started.set()
         while self.gate is not None and not self.gate.wait(0.01):
             check_cancelled(cancel)
@@ -441,8 +444,6 @@ def test_the_window_remembers_its_size_and_position(qtbot, engine: Engine) -> No
 
 class StreamingStandIn(StandInModel):
     """Reports its word's findings early (as the real model does per completed answer element), then waits."""
-
-    streams_findings = True
 
     def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:  # noqa: ANN001
         spans = find_exact(text, self.word)
