@@ -26,7 +26,7 @@ from app.ui.worker import DetectionWorker, ModelFactory, ModelSlot
 
 if TYPE_CHECKING:
     from app.core.model_files.runtime import LoadedModel
-    from app.platform.hotkeys import RegistrationResult
+    from app.platform.hotkeys import HotkeyManager, RegistrationResult
 
 
 class CloakroomApp(QObject):
@@ -46,7 +46,7 @@ class CloakroomApp(QObject):
         self.progress_toast = ProgressToast()
         self.restore_offer = RestoreOfferToast()
         self._review = None
-        self.hotkeys = None
+        self.hotkeys: HotkeyManager | None = None
         self.hotkey_problems: list[str] = []
         self.server = InstanceServer() if listen else None
         self._wire()

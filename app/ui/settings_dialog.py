@@ -172,6 +172,7 @@ class SettingsDialog(QDialog):
         return page
 
     def _overrides_table(self) -> QTableWidget:
+        self._override_choices: dict[str, QComboBox] = {}  # type name → its override choice, in the table's order
         table = QTableWidget(len(TYPE_LEVELS), 3)
         table.setHorizontalHeaderLabels([self.tr("Type"), self.tr("Level"), self.tr("Override")])
         table.verticalHeader().setVisible(False)
@@ -179,16 +180,17 @@ class SettingsDialog(QDialog):
         for row, (type_name, level) in enumerate(sorted(TYPE_LEVELS.items(), key=lambda item: (-item[1], item[0]))):
             name_item = QTableWidgetItem(type_display(type_name))
             name_item.setData(Qt.ItemDataRole.UserRole, type_name)  # the English name is the setting's key
-            table.setItem(row, 0, name_item)
-            table.setItem(row, 1, QTableWidgetItem(level.label))
-            for column in (0, 1):
-                table.item(row, column).setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            level_item = QTableWidgetItem(level.label)
+            for column, item in enumerate((name_item, level_item)):
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                table.setItem(row, column, item)
             choice = QComboBox()
             for value in OVERRIDE_CHOICES:
                 choice.addItem({"": self.tr("follow level"), "always": self.tr("always mask"),
                                 "never": self.tr("never mask")}[value], value)
             choice.setCurrentIndex(max(0, choice.findData(self._settings.type_overrides.get(type_name, ""))))
             table.setCellWidget(row, 2, choice)
+            self._override_choices[type_name] = choice
         return table
 
     def _model_tab(self) -> QWidget:
@@ -370,10 +372,10 @@ class SettingsDialog(QDialog):
 
     def result_settings(self) -> Settings:
         overrides = {}
-        for row in range(self.overrides.rowCount()):
-            value = self.overrides.cellWidget(row, 2).currentData()
+        for type_name, choice in self._override_choices.items():
+            value = choice.currentData()
             if value:
-                overrides[self.overrides.item(row, 0).data(Qt.ItemDataRole.UserRole)] = value
+                overrides[type_name] = value
         hotkeys = {action: edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText) or DEFAULT_HOTKEYS[action]
                    for action, edit in self.hotkey_edits.items()}
         return dataclasses.replace(
