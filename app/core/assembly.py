@@ -26,7 +26,7 @@ from app.core.taxonomy import Level
 if TYPE_CHECKING:
     import llama_cpp
 
-    from app.core.detectors.model.decoding import Steering
+    from app.core.detectors.model.decoders import Steering
     from app.core.detectors.model.detector import ModelDetector
     from app.core.detectors.model.stats import ModelStats
     from app.core.model_files.runtime import LoadedModel

@@ -466,13 +466,13 @@ def recorded_decodes(llama: Any, before: Callable[[int], None] | None = None) ->
 
 
 def steered_to(llama: Any, answer: str) -> Any:
-    """Steering (`decoding.FixedAnswer`) that makes a real model write ``answer``, then its end token.
+    """Steering (`decoders.FixedAnswer`) that makes a real model write ``answer``, then its end token.
 
     Tests that need a known answer use this instead of the model's free-running output: the same weights give another
     greedy answer on another instruction set (AVX2, AVX-512, NEON, a GPU), so only a steered answer is portable. The
     prompt, the grammar and every model step still run through llama.cpp.
     """
-    from app.core.detectors.model.decoding import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
+    from app.core.detectors.model.decoders import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
 
     return FixedAnswer(llama.tokenize(answer.encode(), add_bos=False, special=False), llama.token_eos())
 

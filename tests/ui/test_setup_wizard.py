@@ -1,7 +1,7 @@
 """The setup assistant end to end with real parts: real GGUF files, llama.cpp, a fake hub on 127.0.0.1, real threads.
 
 The test run's detector is the real `ModelDetector` on the tiny random-weight qwen3 model. Such a model writes
-gibberish until its answer limit, so most tests steer it (`decoding.FixedAnswer`, made for random-weight stand-ins)
+gibberish until its answer limit, so most tests steer it (`decoders.FixedAnswer`, made for random-weight stand-ins)
 to a known short answer; one test runs the app's own loader with a tiny answer limit and checks only that the page
 shows an outcome.
 """
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core.assembly import LoadedModelDetector
-from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.model_files import convert as conversion
 from app.core.model_files import official_prompt

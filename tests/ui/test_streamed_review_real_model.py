@@ -10,7 +10,7 @@ import llama_cpp
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
