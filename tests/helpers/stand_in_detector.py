@@ -10,23 +10,75 @@ told how to behave on the way there:
 - how it ends: with ``error`` raised instead of findings (settable while it blocks).
 
 ``started`` is set when a detection begins, so a test can act while the model is busy.
+
+The worker holds a loaded model detector (`assembly.LoadedDetector`), not a bare detector: it shows the model's
+notice, frees it with `close`, and passes early findings to `detect`. `StandInLoadedDetector` says once that a
+stand-in has nothing of that; `BorrowedModel` lends the worker a real `ModelDetector` on a fixture's model.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
-from app.core.detectors.base import ProgressCallback, check_cancelled
+from app.core.detectors.base import FindingsCallback, ProgressCallback, check_cancelled
+from app.core.detectors.model.stats import ModelStats
 from app.core.errors import ModelError
 from app.core.findings import MODEL, Finding, finding_at
 from app.core.locate import find_exact
 from app.core.taxonomy import Level
 
+if TYPE_CHECKING:
+    from app.core.detectors.model.detector import ModelDetector  # imports llama.cpp: only for the type
+
 POLL_S = 0.01
 
 
-class StandInDetector:
+class StandInLoadedDetector:
+    """Base of model stand-ins: no loaded llama.cpp model, no notice, no statistics, nothing to free.
+
+    Subclasses define ``name`` and ``detect`` (with ``on_findings``, which they may ignore).
+    """
+
+    loaded = None
+    notice: str | None = None
+    stats: ModelStats | None = None
+
+    def close(self) -> None:
+        """Nothing to free."""
+
+
+class BorrowedModel:
+    """A real `ModelDetector` on a llama.cpp model the test owns (a shared fixture): the worker runs it, but closing
+    it leaves the model to its owner."""
+
+    name = "model"
+    loaded = None
+    notice = None
+
+    def __init__(self, detector: ModelDetector) -> None:
+        self.detector = detector
+
+    @property
+    def stats(self) -> ModelStats | None:
+        return self.detector.last_stats
+
+    def close(self) -> None:
+        """The model belongs to the test's fixture."""
+
+    def detect(
+        self,
+        text: str,
+        *,
+        cancel: threading.Event | None = None,
+        progress: ProgressCallback | None = None,
+        on_findings: FindingsCallback | None = None,
+    ) -> list[Finding]:
+        return self.detector.detect(text, cancel=cancel, progress=progress, on_findings=on_findings)
+
+
+class StandInDetector(StandInLoadedDetector):
     """Finds ``word`` as a Real Name (PL2), after blocking as told; see the module docstring."""
 
     name = MODEL
@@ -48,7 +100,12 @@ class StandInDetector:
         self.started = threading.Event()
 
     def detect(
-        self, text: str, *, cancel: threading.Event | None = None, progress: ProgressCallback | None = None
+        self,
+        text: str,
+        *,
+        cancel: threading.Event | None = None,
+        progress: ProgressCallback | None = None,
+        on_findings: FindingsCallback | None = None,
     ) -> list[Finding]:
         if progress is not None and self.chunks is not None:
             progress(1, self.chunks)

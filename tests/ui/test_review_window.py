@@ -418,8 +418,6 @@ def test_the_window_remembers_its_size_and_position(qtbot, engine: Engine) -> No
 class StreamingStandIn(StandInDetector):
     """Reports its word's findings early (as the real model does per completed answer element), then waits."""
 
-    streams_findings = True
-
     def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:  # noqa: ANN001
         if progress is not None:
             progress(0, 2)

@@ -18,6 +18,7 @@ from app.core.findings import MODEL
 from app.core.store import MemoryStore
 from app.ui.review import ReviewWindow
 from app.ui.worker import DetectionWorker, ModelSlot, ModelState
+from tests.helpers.stand_in_detector import BorrowedModel
 
 TEXT = "Zed Quill met Ann Brook at the station; Zed Quill paid."
 ITEMS = [
@@ -33,8 +34,8 @@ def worker(tiny_qwen3_llama: llama_cpp.Llama) -> Iterator[DetectionWorker]:
     slot = ModelSlot()
     running = DetectionWorker(Engine(MemoryStore(), rules=RulesDetector(), model=slot), slot)
     running.start()
-    running.load_model(lambda: ModelDetector(llama, max_new_tokens=200, decoding="plain",
-                                             steering=FixedAnswer(answer, llama.token_eos())))
+    running.load_model(lambda: BorrowedModel(ModelDetector(llama, max_new_tokens=200, decoding="plain",
+                                                           steering=FixedAnswer(answer, llama.token_eos()))))
     yield running
     running.shutdown()
 

@@ -184,7 +184,7 @@ def write_stand_in(path: Path, shape: ModelShape, layers: int = STAND_IN_LAYERS)
     writer.add_token_merges(["! !"])
     writer.add_eos_token_id(STAND_IN_VOCAB - 1)
     writer.add_bos_token_id(STAND_IN_VOCAB - 1)
-    tensors = [("token_embd.weight", (STAND_IN_VOCAB, shape.embedding))]
+    tensors: list[tuple[str, tuple[int, ...]]] = [("token_embd.weight", (STAND_IN_VOCAB, shape.embedding))]
     for block in range(layers):
         tensors += _block_tensors(shape, block)
     tensors.append(("output_norm.weight", (shape.embedding,)))
