@@ -262,7 +262,7 @@ class CloakroomApp(QObject):
         path = configured_model_path(self.settings)
         if path is None or not self.settings.use_model:
             return None
-        return model_detector_factory(self.settings, path, user_name=private_lists_of(self.store).real_name)
+        return model_detector_factory(self.settings, path, real_name=private_lists_of(self.store).real_name)
 
     def _register_hotkeys(self) -> None:
         from app.platform.hotkeys import create_hotkey_manager  # noqa: PLC0415
