@@ -59,10 +59,12 @@ from app.core.model_files import convert as conversion
 from app.core.model_files import official_prompt, speed
 from app.core.model_files import progress as stages
 from app.core.model_files.catalog import CatalogModel, load_catalog
-from app.core.model_files.download import discard_partial, download_gguf, free_bytes, partial_path
+from app.core.model_files.download import download_gguf
+from app.core.model_files.download_checks import free_bytes
 from app.core.model_files.gguf_info import format_bytes
 from app.core.model_files.hardware import HardwareInfo, Recommendation, detect_hardware, recommend
 from app.core.model_files.library import ModelCheck, local_model_files, models_folder, validate_model_file
+from app.core.model_files.partial_files import discard_partial, partial_path
 from app.core.model_files.quantize import DEFAULT_QUANTIZATION, QUANTIZATIONS, UNQUANTIZED, estimated_size
 from app.core.settings import Settings
 from app.ui.background_job import BackgroundJob

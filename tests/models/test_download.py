@@ -10,7 +10,9 @@ import pytest
 
 from app.cli import main
 from app.core.errors import Cancelled
-from app.core.model_files.download import HubClient, download_gguf, download_snapshot, git_blob_id
+from app.core.model_files.download import download_gguf, download_snapshot
+from app.core.model_files.download_checks import git_blob_id
+from app.core.model_files.hub_client import HubClient
 from app.core.model_files.errors import ChecksumMismatch, DownloadError, InvalidModelFile, NotEnoughDiskSpace
 from app.core.model_files.library import registered_model
 from tests.models.conftest import files_in

@@ -38,10 +38,12 @@ from pathlib import Path, PurePosixPath
 
 from app.core.errors import Cancelled
 from app.core.model_files.catalog import CatalogModel
-from app.core.model_files.download import HubClient, download_snapshot, ensure_free_space
+from app.core.model_files.download import download_snapshot
+from app.core.model_files.download_checks import ensure_free_space
 from app.core.model_files.errors import ConversionError, MissingConversionTools
 from app.core.model_files.gguf_info import inspect_gguf
 from app.core.model_files.hf_to_gguf import convert_checkpoint_to_gguf, converted_size
+from app.core.model_files.hub_client import HubClient
 from app.core.model_files.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
 from app.core.model_files.progress import (
     CHECK,
