@@ -169,7 +169,7 @@ class CloakroomApp(QObject):
 
     @Slot()
     def open_setup(self) -> None:
-        from app.ui.setup_wizard import SetupWizard  # noqa: PLC0415
+        from app.ui.setup import SetupWizard  # noqa: PLC0415
 
         wizard = SetupWizard(self.settings)
         if wizard.exec():

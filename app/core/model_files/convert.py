@@ -50,7 +50,9 @@ from app.core.model_files.progress import (
     CLEANUP,
     CONVERT,
     CONVERTER,
+    DOWNLOAD,
     LOAD,
+    QUANTIZE,
     ProgressCallback,
     raise_if_cancelled,
     report,
@@ -326,6 +328,16 @@ def _check_disk(model: CatalogModel, work: Path, target: Path, quantization: str
         return
     ensure_free_space(work, needs_in_work, what=f"converting {model.name}")
     ensure_free_space(target.parent, result, what=f"the converted {model.name}")
+
+
+def conversion_stages(quantization: str) -> list[str]:
+    """The stages `convert_official_model` reports for ``quantization``, in order: the one list a progress view shows.
+
+    Quantizing is a stage of its own unless the result stays unquantized. Fetching llama.cpp's converter (`CONVERTER`)
+    is left out: it happens only when that converter is chosen, and shows as part of the check.
+    """
+    quantize = [] if quantization in UNQUANTIZED else [QUANTIZE]
+    return [CHECK, DOWNLOAD, CONVERT, *quantize, LOAD, CLEANUP]
 
 
 def convert_official_model(

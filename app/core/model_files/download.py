@@ -19,7 +19,10 @@ from app.core.model_files.errors import ChecksumMismatch, DownloadError
 from app.core.model_files.hub_client import HubClient, Validator
 from app.core.model_files.library import ModelCheck, models_folder, validate_model_file
 from app.core.model_files.partial_files import partial_path
-from app.core.model_files.progress import DOWNLOAD, LOAD, ProgressCallback, offset_progress, report
+from app.core.model_files.progress import DOWNLOAD, LOAD, VERIFY, ProgressCallback, offset_progress, report
+
+DOWNLOAD_STAGES = (DOWNLOAD, VERIFY, LOAD)
+"""The stages `download_gguf` reports, in order: the one list a progress view shows."""
 
 
 @dataclass(frozen=True)
