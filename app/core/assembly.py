@@ -24,7 +24,7 @@ from app.core.store import MappingStore
 from app.core.taxonomy import Level
 
 if TYPE_CHECKING:
-    from app.core.detectors.model.decoding import Steering
+    from app.core.detectors.model.decoders import Steering
     from app.core.detectors.model.detector import ModelDetector
 
 

@@ -17,13 +17,18 @@ import pytest
 from app.core.errors import Cancelled
 from app.core.model_files import convert
 from app.core.model_files.catalog import CatalogModel, load_catalog
-from app.core.model_files.convert import Converter, conversion_work_dir, convert_official_model, install_converter_from_sdist
+from app.core.model_files.convert import (
+    Converter,
+    conversion_work_dir,
+    convert_official_model,
+    install_converter_from_sdist,
+)
 from app.core.model_files.errors import ConversionError, MissingConversionTools, NotEnoughDiskSpace
 from app.core.model_files.gguf_info import inspect_gguf
+from tests.helpers.fake_hub import FakeHub
+from tests.helpers.files import files_in
 from tests.helpers.models import TestAssetError as AssetError
 from tests.helpers.models import fetch_sdist, load_llama
-from tests.models.conftest import files_in
-from tests.models.fake_hub import FakeHub
 from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
 
 TEST_REPO = "test-org/MemPrivacy-tiny-RL"

@@ -15,8 +15,8 @@ from app.core.model_files.download_checks import git_blob_id
 from app.core.model_files.errors import ChecksumMismatch, DownloadError, InvalidModelFile, NotEnoughDiskSpace
 from app.core.model_files.hub_client import HubClient
 from app.core.model_files.library import registered_model
-from tests.models.conftest import files_in
-from tests.models.fake_hub import COMMIT, FakeHub
+from tests.helpers.fake_hub import COMMIT, FakeHub
+from tests.helpers.files import files_in
 
 REPO = "someone/MemPrivacy-test-GGUF"
 FILE = "tiny-qwen3-F16.gguf"

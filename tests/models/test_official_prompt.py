@@ -20,8 +20,8 @@ from app.core.model_files.download_checks import git_blob_id
 from app.core.model_files.errors import DownloadError, PromptVerificationError
 from app.core.model_files.official_prompt import fetch_official_prompt, is_installed, official_prompt_path
 from app.core.paths import app_paths
-from tests.models.conftest import files_in
-from tests.models.fake_hub import FakeHub
+from tests.helpers.fake_hub import FakeHub
+from tests.helpers.files import files_in
 
 STAND_IN = ("Instructions {{braces}} for {real_name}.\n" * 40 + "Input: {input_dialogue_content}\n").encode()
 

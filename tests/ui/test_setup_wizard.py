@@ -1,7 +1,7 @@
 """The setup assistant end to end with real parts: real GGUF files, llama.cpp, a fake hub on 127.0.0.1, real threads.
 
 The test run's detector is the real `ModelDetector` on the tiny random-weight qwen3 model. Such a model writes
-gibberish until its answer limit, so most tests steer it (`decoding.FixedAnswer`, made for random-weight stand-ins)
+gibberish until its answer limit, so most tests steer it (`decoders.FixedAnswer`, made for random-weight stand-ins)
 to a known short answer; one test runs the app's own loader with a tiny answer limit and checks only that the page
 shows an outcome.
 """
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core.assembly import LoadedModelDetector
-from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.model_files import convert as conversion
 from app.core.model_files import official_prompt
@@ -39,8 +39,7 @@ from app.ui.setup import pages as setup_pages
 from app.ui.setup import wizard as setup_assistant
 from app.ui.setup.pages import Page, Source
 from app.ui.setup.progress_page import PERMILLE
-from tests.helpers.models import tiny_qwen3_gguf  # noqa: F401 - a fixture
-from tests.models.fake_hub import FakeHub, git_blob_id, serve
+from tests.helpers.fake_hub import FakeHub, git_blob_id
 
 REPO = "my-org/MemPrivacy-4B-RL-GGUF"
 FILENAME = "MemPrivacy-4B-RL-Q4_K_M.gguf"
@@ -72,15 +71,6 @@ def no_job_outlives_its_test(qtbot: QtBot) -> Iterator[None]:
     for job in list(BackgroundJob._running_jobs):
         job.cancel()
     qtbot.waitUntil(lambda: not BackgroundJob._running_jobs, timeout=WAIT_MS)
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    with serve() as fake:
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        yield fake
 
 
 @pytest.fixture
@@ -155,7 +145,7 @@ def test_skipping_keeps_a_model_already_set(qtbot: QtBot, settings: Settings) ->
 
 
 def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811 - the fixture
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
     go_to_source(wizard, Source.FILE)
@@ -192,7 +182,7 @@ def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
 
 
 def test_the_apps_own_loader_runs_the_test_and_the_page_shows_its_outcome(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Unsteered, random weights ramble: with a tiny answer limit that is a cut-off answer, shown as such."""
     monkeypatch.setattr(model_status, "TRIAL_MAX_NEW_TOKENS", 4)
@@ -212,7 +202,7 @@ def test_the_apps_own_loader_runs_the_test_and_the_page_shows_its_outcome(
 
 @pytest.mark.parametrize("damage", ["web page", "truncated"])
 def test_a_broken_file_is_refused_clearly_and_nothing_is_registered(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, tmp_path: Path, damage: str  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, tmp_path: Path, damage: str
 ) -> None:
     broken = tmp_path / "model.gguf"
     if damage == "web page":
@@ -254,7 +244,7 @@ def start_download(qtbot: QtBot, wizard: SetupWizard) -> list[int]:
 
 
 def test_a_download_shows_its_progress_is_verified_and_becomes_the_model(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
@@ -282,7 +272,7 @@ def endless(hub: FakeHub, data: bytes) -> None:
 
 
 def test_stopping_a_download_midway_leaves_nothing_in_the_models_folder(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     endless(hub, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings)
@@ -300,7 +290,7 @@ def test_stopping_a_download_midway_leaves_nothing_in_the_models_folder(
 
 
 def test_cancelling_the_assistant_during_a_download_stops_it_then_closes(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     endless(hub, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings)
@@ -315,7 +305,7 @@ def test_cancelling_the_assistant_during_a_download_stops_it_then_closes(
 
 
 def test_a_checksum_mismatch_is_an_error_with_a_way_forward(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes(), advertise_sha256="0" * 64)
     wizard = open_wizard(qtbot, settings)
@@ -399,7 +389,7 @@ def serve_prompt(hub: FakeHub, monkeypatch: pytest.MonkeyPatch, served: bytes) -
 
 
 def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT.replace(b"template", b"tampered"))
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
@@ -435,7 +425,7 @@ def wizard_after_its_test_run(
 
 
 def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT)
@@ -455,7 +445,7 @@ def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
 
 
 def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, b"")
@@ -472,7 +462,7 @@ def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
 
 
 def test_model_status_shows_the_file_and_a_test_measures_it(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     status = ModelStatus(settings, trial_loader=steered_loader)
     qtbot.addWidget(status)
@@ -491,7 +481,7 @@ def test_model_status_shows_the_file_and_a_test_measures_it(
 
 
 def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     from app.core.model_files import speed
     from app.core.model_files.gguf_info import inspect_gguf
@@ -513,7 +503,7 @@ def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
 
 
 def test_model_status_shows_the_apps_loaded_model(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     loaded = load_model(tiny_qwen3_gguf, n_ctx=512, n_threads=1, n_gpu_layers=0)
     try:

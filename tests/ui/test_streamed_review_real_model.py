@@ -10,7 +10,7 @@ import llama_cpp
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
@@ -18,7 +18,6 @@ from app.core.findings import MODEL
 from app.core.store import MemoryStore
 from app.ui.review import ReviewWindow
 from app.ui.worker import DetectionWorker, ModelSlot, ModelState
-from tests.helpers.models import tiny_qwen3_gguf, tiny_qwen3_llama  # noqa: F401 - fixtures
 
 TEXT = "Zed Quill met Ann Brook at the station; Zed Quill paid."
 ITEMS = [
@@ -28,7 +27,7 @@ ITEMS = [
 
 
 @pytest.fixture
-def worker(tiny_qwen3_llama: llama_cpp.Llama) -> Iterator[DetectionWorker]:  # noqa: F811
+def worker(tiny_qwen3_llama: llama_cpp.Llama) -> Iterator[DetectionWorker]:
     llama = tiny_qwen3_llama
     answer = llama.tokenize(json.dumps(ITEMS).encode(), add_bos=False, special=False)
     slot = ModelSlot()
