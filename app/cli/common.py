@@ -48,7 +48,9 @@ def add_engine_options(parser: argparse.ArgumentParser, *, vault_optional: bool 
     parser.add_argument(
         "--profile", choices=PROMPT_PROFILES, help="the model's prompt profile (default: the setting, normally auto)"
     )
-    parser.add_argument("--user-name", metavar="NAME", help="your real name, passed to the model")
+    parser.add_argument(
+        "--user-name", dest="real_name", metavar="NAME", help="your real name, passed to the model"
+    )
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -103,8 +105,8 @@ def load_model_detector(
     if path is None:
         print("cloakroom: no model is set up, so only the rules detector runs (see `cloakroom model`).", file=sys.stderr)
         return None
-    user_name = args.user_name or private_lists_of(store).real_name
-    return model_detector_factory(settings, path, profile=args.profile, user_name=user_name)()
+    real_name = args.real_name or private_lists_of(store).real_name
+    return model_detector_factory(settings, path, profile=args.profile, real_name=real_name)()
 
 
 @contextmanager

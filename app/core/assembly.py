@@ -200,7 +200,7 @@ def model_detector_factory(
     model_path: Path,
     *,
     profile: str | None = None,
-    user_name: str | None = None,
+    real_name: str | None = None,
     max_new_tokens: int | None = None,
 ) -> Callable[[], LoadedModelDetector]:
     """A function that loads the model and returns its detector (slow: run it where waiting is fine).
@@ -221,7 +221,7 @@ def model_detector_factory(
         )
         try:
             detector = build_model_detector(
-                loaded.llama, settings, profile=profile, real_name=user_name, max_new_tokens=max_new_tokens
+                loaded.llama, settings, profile=profile, real_name=real_name, max_new_tokens=max_new_tokens
             )
         except BaseException:
             loaded.close()

@@ -177,7 +177,7 @@ class CloakroomApp(QObject):
 
     @Slot()
     def open_setup(self) -> None:
-        from app.ui.setup_wizard import SetupWizard  # noqa: PLC0415
+        from app.ui.setup import SetupWizard  # noqa: PLC0415
 
         wizard = SetupWizard(self.settings)
         if wizard.exec():
@@ -270,7 +270,7 @@ class CloakroomApp(QObject):
         path = configured_model_path(self.settings)
         if path is None or not self.settings.use_model:
             return None
-        return model_detector_factory(self.settings, path, user_name=private_lists_of(self.store).real_name)
+        return model_detector_factory(self.settings, path, real_name=private_lists_of(self.store).real_name)
 
     def _register_hotkeys(self) -> None:
         from app.platform.hotkeys import create_hotkey_manager  # noqa: PLC0415

@@ -1,6 +1,6 @@
 """A local HTTP server on 127.0.0.1 that answers like the Hugging Face hub, for the requests Cloakroom makes.
 
-It serves what `app.core.model_files.download.HubClient` asks, the way the real hub answers:
+It serves what `app.core.model_files.hub_client.HubClient` asks, the way the real hub answers:
 
 - ``HEAD /{repo}/resolve/{revision}/{path}``: for an LFS file a 302 to the "CDN" carrying ``X-Linked-Size``,
   ``X-Linked-Etag`` (the SHA-256) and ``X-Repo-Commit``; for a small file a 200 with the git blob id as ``ETag``.

@@ -16,7 +16,7 @@ import pytest
 from app.cli import main
 from app.core.model_files import official_prompt
 from app.core.model_files.catalog import PromptSpec, load_catalog
-from app.core.model_files.download import git_blob_id
+from app.core.model_files.download_checks import git_blob_id
 from app.core.model_files.errors import DownloadError, PromptVerificationError
 from app.core.model_files.official_prompt import fetch_official_prompt, is_installed, official_prompt_path
 from app.core.paths import app_paths

@@ -26,14 +26,19 @@ from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.model_files import convert as conversion
 from app.core.model_files import official_prompt
+from app.core.model_files.catalog import load_catalog
 from app.core.model_files.library import registered_model
 from app.core.model_files.runtime import load_model
 from app.core.paths import app_paths
 from app.core.settings import Settings
-from app.ui import model_status, setup_wizard
+from app.ui import model_status
 from app.ui.background_job import BackgroundJob
 from app.ui.model_status import ModelStatus
-from app.ui.setup_wizard import PERMILLE, Page, SetupWizard, Source
+from app.ui.setup import SetupWizard
+from app.ui.setup import pages as setup_pages
+from app.ui.setup import wizard as setup_assistant
+from app.ui.setup.pages import Page, Source
+from app.ui.setup.progress_page import PERMILLE
 from tests.helpers.fake_hub import FakeHub, git_blob_id
 
 REPO = "my-org/MemPrivacy-4B-RL-GGUF"
@@ -407,7 +412,7 @@ def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
 
 
 def wizard_after_its_test_run(
-    qtbot: QtBot, settings: Settings, model: Path, loader: setup_wizard.TrialLoader
+    qtbot: QtBot, settings: Settings, model: Path, loader: model_status.TrialLoader
 ) -> SetupWizard:
     """The wizard on its Test page for a file the person chose, once the test run has an outcome."""
     wizard = open_wizard(qtbot, settings, trial_loader=loader)
@@ -482,7 +487,7 @@ def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
     from app.core.model_files.gguf_info import inspect_gguf
 
     info = inspect_gguf(tiny_qwen3_gguf)
-    model = dataclasses.replace(setup_wizard.load_catalog().find("1.7b"), parameters=info.parameter_count)
+    model = dataclasses.replace(load_catalog().find("1.7b"), parameters=info.parameter_count)
     rate = speed.Speed(prompt_tokens_per_s=70.0, steps_per_s=35.0)  # 80/70 + 60/35: about 3 s for a chat message
     speed.save_estimates([speed.SpeedOption(model, info.quantization, rate, 0, True)])
     status = ModelStatus(settings, trial_loader=steered_loader)
@@ -536,10 +541,11 @@ def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
     for path in sorted(checkpoint.iterdir()):
         hub.add("test-org/MemPrivacy-tiny-RL", path.name, path.read_bytes(), lfs=path.suffix == ".safetensors")
     weights = sum(path.stat().st_size for path in checkpoint.iterdir())
-    real = setup_wizard.load_catalog()
+    real = load_catalog()
     tiny = tuple(dataclasses.replace(model, repo="test-org/MemPrivacy-tiny-RL", weights_bytes=weights,
                                      gguf_sizes={"BF16": weights, "Q8_0": weights // 2}) for model in real.models)
-    monkeypatch.setattr(setup_wizard, "load_catalog", lambda: dataclasses.replace(real, models=tiny))
+    for module in (setup_pages, setup_assistant):  # the pages offer the catalogue's models; the wizard recommends one
+        monkeypatch.setattr(module, "load_catalog", lambda: dataclasses.replace(real, models=tiny))
 
     wizard = open_wizard(qtbot, settings)
     go_to_source(wizard, Source.CONVERT)

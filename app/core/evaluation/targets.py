@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.evaluation import memprivacy, presidio
-from app.core.evaluation.runner import BOTH, MODEL_ONLY, RULES_ONLY, EvalResult, PaperScorer, PresidioScorer, RunResult
+from app.core.evaluation.runner import BOTH, MODEL_ONLY, RULES_ONLY, EvalResult, RunResult
+from app.core.evaluation.scorers import PaperScorer, PresidioScorer
 
 STRICT_PRESIDIO_ENTITIES = ("EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN")
 # The one place these figures are written: the rules benchmark and the tests on the shared data read them from here.

@@ -21,7 +21,7 @@ from pathlib import Path
 from app import __version__
 from app.core.detectors.model.prompts import OfficialVariant, official_template_path
 from app.core.model_files.catalog import PromptSpec, load_catalog
-from app.core.model_files.download import git_blob_id
+from app.core.model_files.download_checks import git_blob_id
 from app.core.model_files.errors import DownloadError, PromptVerificationError
 from app.core.model_files.progress import DOWNLOAD, ProgressCallback, raise_if_cancelled, report
 from app.core.paths import app_paths
