@@ -19,15 +19,10 @@ import pytest
 
 from app.core.detectors.base import Detector
 from app.core.detectors.model.detector import CONTEXT_SAFETY_TOKENS, ModelDetector
-from app.core.detectors.model.prompts import (
-    ASSISTANT_START,
-    CARD,
-    EMPTY_THINK_BLOCK,
-    PromptProfile,
-    load_official_profile,
-)
+from app.core.detectors.model.prompts import ASSISTANT_START, EMPTY_THINK_BLOCK, PromptProfile, load_official_profile
 from app.core.errors import Cancelled, ModelError, ModelOutputError
 from app.core.findings import MODEL
+from app.core.prompt_names import CARD
 from app.core.taxonomy import Level
 from tests.helpers.models import install_official_template, load_llama, recorded_decodes, steered_to
 

@@ -8,16 +8,9 @@ import pytest
 
 from app.core.detectors.model.prompts import (
     ASSISTANT_START,
-    AUTO,
-    CARD,
-    CLOAKROOM,
     EMPTY_THINK_BLOCK,
-    KNOWN_OFFICIAL_TEMPLATES,
-    OFFICIAL,
-    OFFICIAL_EVAL,
     CardProfile,
     CloakroomProfile,
-    OfficialVariant,
     available_profiles,
     chat_frame,
     get_profile,
@@ -26,6 +19,15 @@ from app.core.detectors.model.prompts import (
     resolve_profile_name,
 )
 from app.core.errors import ConfigError, ModelError
+from app.core.prompt_names import (
+    AUTO,
+    CARD,
+    CLOAKROOM,
+    KNOWN_OFFICIAL_TEMPLATES,
+    OFFICIAL,
+    OFFICIAL_EVAL,
+    OfficialVariant,
+)
 from app.core.settings import PROMPT_PROFILES, Settings
 from app.core.taxonomy import STANDARD_TYPES
 from tests.helpers.models import install_official_template

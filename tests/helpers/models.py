@@ -503,8 +503,9 @@ def install_official_template(
 ) -> tuple[Path, dict[str, Any]]:
     """Write ``template`` as the official prompt file of ``variant`` (the repository's by default) into ``folder`` (the
     app's prompts folder by default); the folder, and the known-templates table that accepts this template."""
-    from app.core.detectors.model.prompts import OFFICIAL_TEMPLATE_FILES, OfficialVariant  # noqa: PLC0415
+    from app.core.detectors.model.prompts import OfficialVariant  # noqa: PLC0415
     from app.core.paths import app_paths  # noqa: PLC0415
+    from app.core.prompt_names import OFFICIAL_TEMPLATE_FILES
 
     variant = OfficialVariant.REPOSITORY if variant is None else variant
     folder = app_paths().prompts if folder is None else folder
@@ -515,7 +516,8 @@ def install_official_template(
 
 def official_layout_profiles(folder: Path) -> list[Any]:
     """Both official profiles, loaded through the app's own loader from stand-in templates written into ``folder``."""
-    from app.core.detectors.model.prompts import OfficialVariant, load_official_profile  # noqa: PLC0415
+    from app.core.detectors.model.prompts import load_official_profile  # noqa: PLC0415
+    from app.core.prompt_names import OfficialVariant
 
     profiles = []
     for variant, template in (

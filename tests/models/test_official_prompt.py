@@ -38,7 +38,7 @@ def spec_for(data: bytes, url: str, *fallbacks: str, variant: str = "repository"
 
 
 def test_the_stored_file_is_where_the_official_profile_looks(isolated_home: Path) -> None:
-    from app.core.detectors.model.prompts import official_template_path
+    from app.core.prompt_names import official_template_path
 
     assert official_prompt_path() == app_paths().prompts / "extract_privacy.txt" == official_template_path()
 

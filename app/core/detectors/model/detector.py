@@ -58,17 +58,11 @@ from app.core.detectors.model.decoders import (
 )
 from app.core.detectors.model.output import ModelItem, locate_items, parse_model_output
 from app.core.detectors.model.prefix_state import PrefixState, PrefixWarmth, holds_prefix, warm_prefix
-from app.core.detectors.model.prompts import (
-    DEFAULT_PROFILE,
-    ChatFrame,
-    PromptParts,
-    PromptProfile,
-    chat_frame,
-    get_profile,
-)
+from app.core.detectors.model.prompts import ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
 from app.core.detectors.model.stats import ModelStats
 from app.core.errors import ModelError, ModelOutputError
 from app.core.findings import MODEL, Finding
+from app.core.prompt_names import DEFAULT_PROFILE
 from app.core.taxonomy import Level
 
 FindingsCallback = Callable[[list[Finding]], None]
@@ -93,7 +87,7 @@ MIN_TOKENS_WORTH_RESTORING = 32
 class ModelDetector:
     """Private spans found by a local LLM. Not thread-safe: used from one worker thread, with a `Llama` nobody shares.
 
-    Options: ``profile`` (a prompt profile name or object; `prompts.PROFILE_NAMES`), ``real_name`` (the person's own
+    Options: ``profile`` (a prompt profile name or object; `prompt_names.PROFILE_NAMES`), ``real_name`` (the person's own
     name, a setting: tells their name apart from third parties'), ``max_new_tokens`` (None, the default: an answer
     may use what the context leaves after its prompt; a number caps it, for evaluations and tests),
     ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting), ``decoding`` ("fast", "plain", or "auto":
