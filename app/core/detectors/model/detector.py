@@ -96,7 +96,6 @@ class ModelDetector:
     """
 
     name = MODEL
-    streams_findings = True  # `detect` takes ``on_findings``
 
     def __init__(
         self,
