@@ -23,5 +23,7 @@ say "Preparing test models (llama-cpp-python source for the Qwen tokenizer, a ti
 say "Checking import contracts (the core never imports Qt)"
 "$VENV/bin/lint-imports"
 "$VENV/bin/python" packaging/i18n.py build  # the interface translations (.ts → .qm)
+say "Linting the GitHub workflows (actionlint, zizmor): a broken workflow fails here"
+"$VENV/bin/python" packaging/lint_workflows.py --install
 say "Running the tests"
 exec "$VENV/bin/python" -m pytest "$@"
