@@ -105,7 +105,11 @@ def check_wheel(wheel: Path, flavor: str) -> list[str]:
         return []
     problems = []
     with zipfile.ZipFile(wheel) as archive:
-        outside = [name for name in archive.namelist() if "ggml-cpu" in name and not name.startswith("llama_cpp/lib/")]
+        outside = [
+            name
+            for name in archive.namelist()
+            if re.search(r"ggml-cpu-[\w.]+\.(so|dll|dylib)$", name) and not name.startswith("llama_cpp/lib/")
+        ]
     problems += [f"CPU backend outside llama_cpp/lib: {name}" for name in outside]
     variants = cpu_variants(wheel)
     if platform.machine().lower() in {"x86_64", "amd64"}:

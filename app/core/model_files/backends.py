@@ -13,7 +13,11 @@ On an ordinary build the CPU backend is linked into libggml and already register
 from __future__ import annotations
 
 import ctypes
+import logging
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _lock = threading.Lock()
@@ -31,12 +35,46 @@ def load_backends() -> int:
         from llama_cpp._ctypes_extensions import load_shared_library
 
         lib_dir = Path(llama_cpp.__file__).resolve().parent / "lib"
-        ggml = load_shared_library("ggml", lib_dir)  # the library libllama already loaded: the same handle
+        ggml = _ggml_of_libllama(lib_dir) or load_shared_library("ggml", lib_dir)
         ggml.ggml_backend_reg_count.restype = ctypes.c_size_t
         ggml.ggml_backend_reg_count.argtypes = []
         if not _done and ggml.ggml_backend_reg_count() == 0:
             ggml.ggml_backend_load_all_from_path.restype = None
             ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
-            ggml.ggml_backend_load_all_from_path(str(lib_dir).encode("utf-8"))
+            with _quiet_llama_log():  # ggml reports each module it loads on stderr otherwise
+                ggml.ggml_backend_load_all_from_path(str(lib_dir).encode("utf-8"))
         _done = True
         return int(ggml.ggml_backend_reg_count())
+
+
+def _ggml_of_libllama(lib_dir: Path) -> ctypes.CDLL | None:
+    """Linux: the ggml copy that libllama itself was linked against, or None to open ggml by its path.
+
+    A wheel cannot hold symlinks, so it carries libggml.so, libggml.so.0 and libggml.so.0.x as three separate files;
+    each file opened is a separate library with its own backend registry, and backends registered in the wrong one
+    stay invisible to llama.cpp. Opening the SONAME (``libggml.so.0``) by bare name returns the copy the dynamic
+    linker already loaded for libllama. (The bundle turns the copies into symlinks, and Windows has one ggml.dll.)
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    versioned = sorted(lib_dir.glob("libggml.so.*"), key=lambda path: len(path.name))
+    if not versioned:
+        return None
+    try:
+        return ctypes.CDLL(versioned[0].name)
+    except OSError:
+        return None
+
+
+@contextmanager
+def _quiet_llama_log() -> Iterator[None]:
+    """llama-cpp-python prints llama.cpp's log to stderr until the first ``Llama(verbose=False)`` raises its logger's
+    level; keep it at errors for the duration."""
+    from llama_cpp._logger import logger  # imported by llama_cpp itself: cheap here
+
+    previous = logger.level
+    logger.setLevel(max(previous, logging.ERROR))
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
