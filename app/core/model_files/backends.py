@@ -32,10 +32,9 @@ def load_backends() -> int:
     global _done
     with _lock:
         import llama_cpp  # heavy: imported only once a model is wanted
-        from llama_cpp._ctypes_extensions import load_shared_library
 
         lib_dir = Path(llama_cpp.__file__).resolve().parent / "lib"
-        ggml = _ggml_of_libllama(lib_dir) or load_shared_library("ggml", lib_dir)
+        ggml = _ggml_of_libllama(lib_dir)
         ggml.ggml_backend_reg_count.restype = ctypes.c_size_t
         ggml.ggml_backend_reg_count.argtypes = []
         if not _done and ggml.ggml_backend_reg_count() == 0:
@@ -47,23 +46,29 @@ def load_backends() -> int:
         return int(ggml.ggml_backend_reg_count())
 
 
-def _ggml_of_libllama(lib_dir: Path) -> ctypes.CDLL | None:
-    """Linux: the ggml copy that libllama itself was linked against, or None to open ggml by its path.
+def _ggml_of_libllama(lib_dir: Path) -> ctypes.CDLL:
+    """The ggml library that libllama itself was linked against.
 
-    A wheel cannot hold symlinks, so it carries libggml.so, libggml.so.0 and libggml.so.0.x as three separate files;
-    each file opened is a separate library with its own backend registry, and backends registered in the wrong one
-    stay invisible to llama.cpp. Opening the SONAME (``libggml.so.0``) by bare name returns the copy the dynamic
-    linker already loaded for libllama. (The bundle turns the copies into symlinks, and Windows has one ggml.dll.)
+    There may be several: a wheel cannot hold symlinks, so it carries libggml.so, .so.0 and .so.0.x as separate
+    files, and a PyInstaller bundle has one copy beside libllama and another in its root. Each copy has its own
+    backend registry, and backends registered in the wrong one stay invisible to llama.cpp. On Linux and macOS,
+    symbols looked up through libllama's own handle come from libllama's dependencies, i.e. the right copy. On
+    Windows that lookup does not reach dependencies; there the ggml.dll already in the process (the one libllama
+    loaded) is taken by its module name.
     """
-    if not sys.platform.startswith("linux"):
-        return None
-    versioned = sorted(lib_dir.glob("libggml.so.*"), key=lambda path: len(path.name))
-    if not versioned:
-        return None
-    try:
-        return ctypes.CDLL(versioned[0].name)
-    except OSError:
-        return None
+    from llama_cpp import llama_cpp as bindings  # the module that holds libllama's handle
+    from llama_cpp._ctypes_extensions import load_shared_library
+
+    if sys.platform != "win32":
+        library: ctypes.CDLL = bindings._lib
+        return library
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.GetModuleHandleW.restype = ctypes.c_void_p
+    kernel32.GetModuleHandleW.argtypes = [ctypes.c_wchar_p]
+    handle = kernel32.GetModuleHandleW("ggml.dll")
+    if handle:
+        return ctypes.CDLL("ggml.dll", handle=handle)
+    return load_shared_library("ggml", lib_dir)
 
 
 @contextmanager
