@@ -27,7 +27,7 @@ from tests.packaging import packaging_script
 build_bundle = packaging_script("build_bundle.py")
 
 pytestmark = pytest.mark.slow
-emulated = pytest.mark.skipif(
+linux_x86_64_only = pytest.mark.skipif(
     not sys.platform.startswith("linux") or platform.machine() != "x86_64",
     reason="qemu-user's Nehalem model is for the Linux x86-64 bundle",
 )
@@ -55,6 +55,24 @@ def qemu() -> str:
     if path is None:
         pytest.skip("qemu-x86_64 is missing (apt-get install qemu-user)")
     return path
+
+
+def old_cpu(qemu: str, dist: Path) -> list[str]:
+    """The emulator command for the bundle, with the environment PyInstaller's bootloader gives its own restart.
+
+    On Linux a one-folder bundle's bootloader sets LD_LIBRARY_PATH and these variables, then exec()s itself; qemu-user
+    does not follow exec(), so the restarted process, Python and llama.cpp included, would run on the real CPU. With
+    the variables already set the bootloader goes straight on, inside the emulator (`-E` sets them for the guest
+    only). `test_the_whole_bundle_stays_in_the_emulator` checks that no exec() happens (PyInstaller 6)."""
+    executable = build_bundle.command_line_executable(dist)
+    restarted = {
+        "_PYI_ARCHIVE_FILE": str(executable),
+        "_PYI_PARENT_PROCESS_LEVEL": "-1",
+        "_PYI_LINUX_PROCESS_NAME": executable.name,
+        "LD_LIBRARY_PATH": str(executable.parent / "_internal"),
+    }
+    settings = [argument for name, value in restarted.items() for argument in ("-E", f"{name}={value}")]
+    return [qemu, "-cpu", OLD_CPU, *settings]
 
 
 def bundle_environment(home: Path) -> dict[str, str]:
@@ -105,7 +123,7 @@ def check_self_test(dist: Path, tmp_path: Path, emulator: list[str] | None = Non
     assert "self-test passed" in result.stdout
 
 
-@emulated
+@linux_x86_64_only
 def test_emulated_cpu_refuses_avx(qemu: str, tmp_path: Path) -> None:
     """The emulation really is a CPU without AVX: a one-instruction AVX program dies with SIGILL under it (otherwise
     the other tests would prove nothing). Needs a C compiler, which the build machine has for llama.cpp."""
@@ -119,13 +137,23 @@ def test_emulated_cpu_refuses_avx(qemu: str, tmp_path: Path) -> None:
     assert subprocess.run([qemu, "-cpu", OLD_CPU, str(tmp_path / "avx")], check=False).returncode == -4
 
 
-@emulated
+@linux_x86_64_only
+def test_the_whole_bundle_stays_in_the_emulator(qemu: str, release_dist: Path, tmp_path: Path) -> None:
+    """Without this, the old-CPU tests could pass on the real CPU: qemu's syscall trace must show no exec()."""
+    emulator = old_cpu(qemu, release_dist)
+    traced = run_bundle(release_dist, ["--version"], tmp_path / "home", [*emulator, "-strace"])
+    assert traced.returncode == 0, traced.stderr[-4000:]
+    assert traced.stdout.strip().startswith("cloakroom ")
+    assert " execve(" not in traced.stderr and "\nexecve(" not in traced.stderr
+
+
+@linux_x86_64_only
 def test_release_bundle_masks_with_a_model_on_an_old_cpu(
     qemu: str, release_dist: Path, quiet_qwen3_gguf: Path, tmp_path: Path
 ) -> None:
-    check_masking(release_dist, quiet_qwen3_gguf, tmp_path, [qemu, "-cpu", OLD_CPU])
+    check_masking(release_dist, quiet_qwen3_gguf, tmp_path, old_cpu(qemu, release_dist))
 
 
-@emulated
+@linux_x86_64_only
 def test_release_bundle_self_test_on_an_old_cpu(qemu: str, release_dist: Path, tmp_path: Path) -> None:
-    check_self_test(release_dist, tmp_path, [qemu, "-cpu", OLD_CPU])
+    check_self_test(release_dist, tmp_path, old_cpu(qemu, release_dist))
