@@ -8,7 +8,7 @@ llama.cpp compiles for the build machine's instruction set by default, so a bund
 "illegal instruction" on an older one; ``-DGGML_NATIVE=OFF`` alone runs everywhere but leaves AVX2/AVX-512/VNNI
 unused. The portable flavor builds the CPU backend several times, once per instruction-set level
 (``GGML_CPU_ALL_VARIANTS``), as loadable modules (``GGML_BACKEND_DL``); at run time ggml scores each module against
-the CPU and loads the best one (``app/core/detectors/model/backends.py`` asks it to, from llama_cpp's lib folder).
+the CPU and loads the best one (``app/core/model_files/backends.py`` asks it to, from llama_cpp's lib folder).
 
 Why these CMake arguments (llama-cpp-python 0.3.36, read from its sdist):
 - Its CMakeLists installs only named targets (``ggml-cpu``, ...) into ``llama_cpp/lib``; the per-variant modules
