@@ -10,6 +10,7 @@ Qt must see QT_QPA_PLATFORM before any QApplication exists, so it is set at impo
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -60,9 +61,15 @@ def clipboard_emptied_at_exit() -> Iterator[None]:
         application.processEvents()
 
 
+X11_SKIP = pytest.mark.skip(reason="needs X11 (Xvfb, xclip, xdotool): runs on Linux only")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark tests by folder, so `-m "not gui"` and friends work without decorating every test."""
+    """Mark tests by folder, so `-m "not gui"` and friends work without decorating every test; off Linux, skip the
+    tests that need an X server (CI runs the suite on Windows and macOS too)."""
     for item in items:
         parts = Path(str(item.fspath)).relative_to(REPO_ROOT).parts
         if "ui" in parts:
             item.add_marker(pytest.mark.gui)
+        if not sys.platform.startswith("linux") and item.get_closest_marker("xvfb") is not None:
+            item.add_marker(X11_SKIP)

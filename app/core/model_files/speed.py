@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.model_files.backends import load_backends
 from app.core.model_files.catalog import Catalog, CatalogModel
 from app.core.model_files.gguf_info import format_bytes
 from app.core.model_files.hardware import HardwareInfo
@@ -211,6 +212,7 @@ LlamaFactory = Callable[..., Any]
 def _default_llama(**options: Any) -> Any:
     import llama_cpp
 
+    load_backends()
     return llama_cpp.Llama(verbose=False, **options)
 
 
