@@ -219,7 +219,7 @@ def draw_wizard(qapp: QApplication, folder: Path) -> None:
     from app.core.model_files.catalog import load_catalog
     from app.core.model_files.hardware import HardwareInfo, recommend
     from app.core.settings import Settings
-    from app.ui.setup_wizard import SetupWizard
+    from app.ui.setup import SetupWizard
 
     wizard = SetupWizard(Settings())
     # A made-up computer, so the pictures neither show nor depend on the machine that draws them.

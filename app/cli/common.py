@@ -9,8 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.core.assembly import build_engine, configured_model_path, model_detector_factory, private_lists_of
-from app.core.detectors.base import Detector
+from app.core.assembly import (
+    LoadedModelDetector,
+    build_engine,
+    configured_model_path,
+    model_detector_factory,
+    private_lists_of,
+)
 from app.core.engine import Engine
 from app.core.errors import CloakroomError, ConfigError, InputError
 from app.core.paths import app_paths
@@ -43,7 +48,9 @@ def add_engine_options(parser: argparse.ArgumentParser, *, vault_optional: bool 
     parser.add_argument(
         "--profile", choices=PROMPT_PROFILES, help="the model's prompt profile (default: the setting, normally auto)"
     )
-    parser.add_argument("--user-name", metavar="NAME", help="your real name, passed to the model")
+    parser.add_argument(
+        "--user-name", dest="real_name", metavar="NAME", help="your real name, passed to the model"
+    )
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -88,7 +95,9 @@ def open_store(args: argparse.Namespace, settings: Settings, *, must_exist: bool
     )
 
 
-def load_model_detector(args: argparse.Namespace, settings: Settings, store: MappingStore) -> Detector | None:
+def load_model_detector(
+    args: argparse.Namespace, settings: Settings, store: MappingStore
+) -> LoadedModelDetector | None:
     """The model detector the options ask for, or None for rules only (saying so when no model is configured)."""
     if args.no_model or not settings.use_model and args.model is None:
         return None
@@ -96,8 +105,8 @@ def load_model_detector(args: argparse.Namespace, settings: Settings, store: Map
     if path is None:
         print("cloakroom: no model is set up, so only the rules detector runs (see `cloakroom model`).", file=sys.stderr)
         return None
-    user_name = args.user_name or private_lists_of(store).real_name
-    return model_detector_factory(settings, path, profile=args.profile, user_name=user_name)()
+    real_name = args.real_name or private_lists_of(store).real_name
+    return model_detector_factory(settings, path, profile=args.profile, real_name=real_name)()
 
 
 @contextmanager
@@ -106,13 +115,13 @@ def cli_engine(args: argparse.Namespace, store: MappingStore) -> Iterator[Engine
     `Llama` left to the garbage collector at exit complains on stderr)."""
     settings = settings_for(args)
     min_level = Level.parse(args.min_level) if args.min_level else None
-    engine = build_engine(settings, store, model=load_model_detector(args, settings, store), min_level=min_level)
+    model = load_model_detector(args, settings, store)
+    engine = build_engine(settings, store, model=model, min_level=min_level)
     try:
         yield engine
     finally:
-        close = getattr(engine.model, "close", None)
-        if callable(close):
-            close()
+        if model is not None:
+            model.close()
 
 
 def read_source(source: str, args: argparse.Namespace) -> str:

@@ -23,19 +23,9 @@ from app.cli.common import message, settings_for, write_output
 from app.core.assembly import configured_model_path
 from app.core.errors import ConfigError, InputError
 from app.core.evaluation import shared_data_file
-from app.core.evaluation.runner import (
-    BOTH,
-    DETECTOR_CHOICES,
-    FORMATS,
-    MODEL_ONLY,
-    RULES_ONLY,
-    EvalResult,
-    ModelInfo,
-    RunPlan,
-    describe_machine,
-    load_dataset,
-    run_plans,
-)
+from app.core.evaluation.datasets import FORMATS, load_dataset
+from app.core.evaluation.machine import ModelInfo, describe_machine
+from app.core.evaluation.runner import BOTH, DETECTOR_CHOICES, MODEL_ONLY, RULES_ONLY, EvalResult, RunPlan, run_plans
 from app.core.settings import PROMPT_PROFILES, Settings
 from app.core.taxonomy import Level
 

@@ -10,10 +10,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from app.core.detectors.always_mask import AlwaysMaskDetector
-from app.core.detectors.base import Detector, ProgressCallback
+from app.core.detectors.base import Detector, FindingsCallback, ProgressCallback
 from app.core.detectors.model.prompts import resolve_profile_name
 from app.core.engine import Engine
 from app.core.errors import ModelError
@@ -21,12 +21,16 @@ from app.core.findings import Finding
 from app.core.paths import app_paths
 from app.core.policy import AlwaysMaskEntry, Override, Policy
 from app.core.settings import Settings
-from app.core.store import MappingStore
+from app.core.store import MappingStore, PersistentStore
 from app.core.taxonomy import Level
 
 if TYPE_CHECKING:
-    from app.core.detectors.model.decoding import Steering
+    import llama_cpp
+
+    from app.core.detectors.model.decoders import Steering
     from app.core.detectors.model.detector import ModelDetector
+    from app.core.detectors.model.stats import ModelStats
+    from app.core.model_files.runtime import LoadedModel
 
 
 @dataclass(frozen=True)
@@ -39,13 +43,13 @@ class PrivateLists:
 
 
 def private_lists_of(store: MappingStore) -> PrivateLists:
-    """Read the private settings from a vault; a store without them (in-memory) has none."""
-    if not hasattr(store, "real_name"):
+    """Read the private settings from a vault; a store that does not persist them (in-memory) has none."""
+    if not isinstance(store, PersistentStore):
         return PrivateLists()
     return PrivateLists(
-        real_name=store.real_name(),  # type: ignore[attr-defined]
-        allow_list=tuple(store.allow_list()),  # type: ignore[attr-defined]
-        always_mask=tuple(store.always_mask()),  # type: ignore[attr-defined]
+        real_name=store.real_name(),
+        allow_list=tuple(store.allow_list()),
+        always_mask=tuple(store.always_mask()),
     )
 
 
@@ -86,31 +90,80 @@ def configured_model_path(settings: Settings, override: str | Path | None = None
     return Path(chosen).expanduser() if chosen else None
 
 
-class LoadedModelDetector:
-    """The model detector together with the loaded model it runs on: the app shows its notice (a GPU fallback, say)
-    and its memory, and frees it when the model is unloaded."""
+class LoadedDetector(Protocol):
+    """What the app's worker, the command line and the model test hold while a model is loaded: a detector that can
+    stream early findings, with what the person is shown about it and how to free it.
 
-    name = "model"
+    `LoadedModelDetector` is the one real implementation (`model_detector_factory` makes it); stand-ins in tests
+    implement it without llama.cpp, with ``loaded`` None.
+    """
 
-    def __init__(self, detector: Detector, loaded: Any) -> None:
-        self.detector = detector
-        self.loaded = loaded
+    name: str
+
+    @property
+    def loaded(self) -> LoadedModel | None:
+        """The loaded model (device, memory); None only for a stand-in that runs no llama.cpp model."""
 
     @property
     def notice(self) -> str | None:
-        return self.loaded.notice
+        """Something the person should know about how the model runs (a GPU fallback, say), or None."""
+
+    @property
+    def stats(self) -> ModelStats | None:
+        """What the last detection cost and returned (counts and times only); None before the first."""
 
     def detect(
-        self, text: str, *, cancel: threading.Event | None = None, progress: ProgressCallback | None = None
+        self,
+        text: str,
+        *,
+        cancel: threading.Event | None = None,
+        progress: ProgressCallback | None = None,
+        on_findings: FindingsCallback | None = None,
     ) -> list[Finding]:
-        return self.detector.detect(text, cancel=cancel, progress=progress)
+        """Like `Detector.detect`; ``on_findings``, if given, receives early findings while the model writes."""
 
     def close(self) -> None:
-        self.loaded.close()
+        """Free the model (its memory, on the GPU too); the detector is not used afterwards."""
+
+
+class LoadedModelDetector:
+    """The model detector together with the loaded model it runs on (a `LoadedDetector`): the app shows its notice
+    (a GPU fallback, say) and its memory, and frees it when the model is unloaded."""
+
+    name = "model"
+
+    def __init__(self, detector: ModelDetector, loaded: LoadedModel) -> None:
+        self.detector = detector
+        self._loaded = loaded
+
+    @property
+    def loaded(self) -> LoadedModel:
+        return self._loaded
+
+    @property
+    def notice(self) -> str | None:
+        return self._loaded.notice
+
+    @property
+    def stats(self) -> ModelStats | None:
+        return self.detector.last_stats
+
+    def detect(
+        self,
+        text: str,
+        *,
+        cancel: threading.Event | None = None,
+        progress: ProgressCallback | None = None,
+        on_findings: FindingsCallback | None = None,
+    ) -> list[Finding]:
+        return self.detector.detect(text, cancel=cancel, progress=progress, on_findings=on_findings)
+
+    def close(self) -> None:
+        self._loaded.close()
 
 
 def build_model_detector(
-    llama: Any,
+    llama: llama_cpp.Llama,
     settings: Settings,
     *,
     profile: str | None = None,
@@ -151,7 +204,7 @@ def model_detector_factory(
     model_path: Path,
     *,
     profile: str | None = None,
-    user_name: str | None = None,
+    real_name: str | None = None,
     max_new_tokens: int | None = None,
 ) -> Callable[[], LoadedModelDetector]:
     """A function that loads the model and returns its detector (slow: run it where waiting is fine).
@@ -172,7 +225,7 @@ def model_detector_factory(
         )
         try:
             detector = build_model_detector(
-                loaded.llama, settings, profile=profile, real_name=user_name, max_new_tokens=max_new_tokens
+                loaded.llama, settings, profile=profile, real_name=real_name, max_new_tokens=max_new_tokens
             )
         except BaseException:
             loaded.close()

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.detectors.model.prompts import DEFAULT_PROFILE, SETTING_CHOICES
 from app.core.errors import ConfigError
 from app.core.policy import Override
+from app.core.prompt_names import DEFAULT_PROFILE, SETTING_CHOICES
 from app.core.taxonomy import Level
 
 DEFAULT_HOTKEYS = {"mask": "Ctrl+Alt+M", "unmask": "Ctrl+Alt+U", "review": "Ctrl+Alt+R"}

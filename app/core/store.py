@@ -1,17 +1,29 @@
-"""Where placeholder→original mappings live: the interface, and an in-memory store for one process.
+"""Where placeholder→original mappings live: the interfaces, and an in-memory store for one process.
 
-The encrypted vault (`app.core.vault`) implements the same interface. Two promises every store keeps:
-the same value (after `normalize_value`) always gets the same placeholder, and `assign` has committed every mapping it
-returns before it returns — a placeholder never reaches the clipboard while its original could still be lost.
+Two promises every store keeps: the same value (after `normalize_value`) always gets the same placeholder, and
+`assign` has committed every mapping it returns before it returns — a placeholder never reaches the clipboard while
+its original could still be lost.
+
+Two interfaces, abstract base classes so that a store lacking a method cannot even be created (a missing capability
+is a type error, not a button that silently does nothing):
+
+- `MappingStore`, what every store does: assign, preview and look up placeholders, and close.
+- `PersistentStore`, a `MappingStore` kept in a file across runs (the encrypted vault, `app.core.vault`): it also
+  keeps the person's private settings (their name, the allow list, the always-mask list) and can report its status,
+  be wiped and change its key. An in-memory store cannot do these, so callers that need them check once with
+  ``isinstance(store, PersistentStore)``.
 """
 
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.core.placeholders import format_placeholder, normalize_value, placeholder_key
+from app.core.policy import AlwaysMaskEntry
 from app.core.taxonomy import Level, placeholder_type_name, type_key
 
 
@@ -45,29 +57,90 @@ def placeholder_key_of(placeholder: str) -> str:
     return placeholder_key(type_part, int(number))
 
 
-class MappingStore(Iterable[Mapping]):
-    """Interface of a mapping store (see the module docstring for the promises)."""
+class MappingStore(ABC, Iterable[Mapping]):
+    """Interface of every mapping store (see the module docstring for the promises)."""
 
+    @abstractmethod
     def assign(self, requests: Sequence[PlaceholderRequest], reserved_keys: Set[str] = frozenset()) -> list[Mapping]:
         """One mapping per request, in order: existing ones for known values, new ones committed before returning.
 
         A new placeholder never takes a key in ``reserved_keys`` (placeholder-like tokens already in the input).
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def preview(self, requests: Sequence[PlaceholderRequest], reserved_keys: Set[str] = frozenset()) -> list[Mapping]:
         """What `assign` would return now, without writing anything (for the review window's masked preview)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def lookup(self, keys: Iterable[str]) -> dict[str, Mapping]:
         """The mappings for the given placeholder keys (see `placeholder_key`); unknown keys are absent."""
-        raise NotImplementedError
 
-    def __iter__(self) -> Iterator[Mapping]:
-        raise NotImplementedError
+    @abstractmethod
+    def __iter__(self) -> Iterator[Mapping]: ...
 
-    def __len__(self) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def close(self) -> None:
+        """Free what the store holds (a file's connections); the app calls it once, when it quits."""
+
+
+@dataclass(frozen=True, slots=True)
+class VaultStatus:
+    """What Settings → Vault and ``cloakroom vault status`` show about a persistent store."""
+
+    path: Path
+    key_method: str
+    schema_version: int
+    entries: int
+    scopes: tuple[str, ...]
+    file_bytes: int
+
+
+class PersistentStore(MappingStore):
+    """A store kept in a file across runs, which also keeps the person's private settings and its own key.
+
+    These settings live here, not in the settings file, because they are themselves private.
+    """
+
+    @abstractmethod
+    def real_name(self) -> str | None:
+        """The person's own full name (the model needs it to tell the user's name from third parties')."""
+
+    @abstractmethod
+    def set_real_name(self, name: str | None) -> None: ...
+
+    @abstractmethod
+    def allow_list(self) -> list[str]:
+        """Values never masked (unless masked by hand)."""
+
+    @abstractmethod
+    def set_allow_list(self, values: Iterable[str]) -> None: ...
+
+    @abstractmethod
+    def always_mask(self) -> list[AlwaysMaskEntry]:
+        """Strings always masked, each with the type its placeholder should name."""
+
+    @abstractmethod
+    def set_always_mask(self, entries: Iterable[AlwaysMaskEntry | str | tuple[str, str | None]]) -> None:
+        """Each entry a string, a ``(text, type)`` pair (type may be None) or an `AlwaysMaskEntry`."""
+
+    @property
+    @abstractmethod
+    def key_method(self) -> str:
+        """How the store's key is kept: ``"keyring"`` (the OS keyring) or ``"passphrase"``."""
+
+    @abstractmethod
+    def status(self) -> VaultStatus: ...
+
+    @abstractmethod
+    def wipe(self, *, keep_private_settings: bool = False) -> int:
+        """Remove every mapping and, unless kept, every private setting; return how many mappings went."""
+
+    @abstractmethod
+    def change_passphrase(self, passphrase: str) -> None:
+        """From now on the store opens with ``passphrase`` (also when its key was in the OS keyring until now)."""
 
 
 def next_free_number(counter: int, key_of_type: str, reserved_keys: Set[str], taken: Callable[[str], bool]) -> int:
@@ -154,3 +227,6 @@ class MemoryStore(MappingStore):
 
     def __len__(self) -> int:
         return len(self._by_key)
+
+    def close(self) -> None:
+        """Nothing to free: the mappings go with the process."""

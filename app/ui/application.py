@@ -4,6 +4,7 @@ them to the controller."""
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -23,6 +24,10 @@ from app.ui.toast import ProgressToast, RestoreOfferToast, Toast
 from app.ui.tray import Tray, TrayState
 from app.ui.worker import DetectionWorker, ModelFactory, ModelSlot
 
+if TYPE_CHECKING:
+    from app.core.model_files.runtime import LoadedModel
+    from app.platform.hotkeys import HotkeyManager, RegistrationResult
+
 
 class CloakroomApp(QObject):
     def __init__(self, qapp: QApplication, settings: Settings, store: MappingStore, *, listen: bool = True) -> None:
@@ -41,7 +46,7 @@ class CloakroomApp(QObject):
         self.progress_toast = ProgressToast()
         self.restore_offer = RestoreOfferToast()
         self._review = None
-        self.hotkeys = None
+        self.hotkeys: HotkeyManager | None = None
         self.hotkey_problems: list[str] = []
         self.server = InstanceServer() if listen else None
         self._wire()
@@ -73,9 +78,7 @@ class CloakroomApp(QObject):
         if self.server is not None:
             self.server.close()
         self.tray.hide()
-        close = getattr(self.store, "close", None)
-        if callable(close):
-            close()
+        self.store.close()
         self.qapp.quit()
 
     def _wire(self) -> None:
@@ -156,11 +159,16 @@ class CloakroomApp(QObject):
             self.settings,
             self.store,
             self.hotkey_status(),
-            loaded_model=lambda: getattr(self.model_slot.detector, "loaded", None),
+            loaded_model=self._loaded_model,
         )
         dialog.setup_requested.connect(lambda: self._setup_from_settings(dialog))
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
+
+    def _loaded_model(self) -> LoadedModel | None:
+        """The model now loaded, for the Settings page's status (None while none is)."""
+        detector = self.model_slot.detector
+        return detector.loaded if detector is not None else None
 
     def _setup_from_settings(self, dialog) -> None:  # noqa: ANN001 - a SettingsDialog
         """Run the wizard from Settings, then show its result there, so pressing OK keeps the new model."""
@@ -169,7 +177,7 @@ class CloakroomApp(QObject):
 
     @Slot()
     def open_setup(self) -> None:
-        from app.ui.setup_wizard import SetupWizard  # noqa: PLC0415
+        from app.ui.setup import SetupWizard  # noqa: PLC0415
 
         wizard = SetupWizard(self.settings)
         if wizard.exec():
@@ -262,7 +270,7 @@ class CloakroomApp(QObject):
         path = configured_model_path(self.settings)
         if path is None or not self.settings.use_model:
             return None
-        return model_detector_factory(self.settings, path, user_name=private_lists_of(self.store).real_name)
+        return model_detector_factory(self.settings, path, real_name=private_lists_of(self.store).real_name)
 
     def _register_hotkeys(self) -> None:
         from app.platform.hotkeys import create_hotkey_manager  # noqa: PLC0415
@@ -281,10 +289,10 @@ class CloakroomApp(QObject):
             self.notify(self.tr("Some hotkeys are not available"), " ".join(self.hotkey_problems), True)
 
     @Slot(str, object)
-    def _on_hotkey_answer(self, _action: str, result: object) -> None:
-        if not result.active_or_pending:  # type: ignore[attr-defined]
-            self.hotkey_problems.append(result.message)  # type: ignore[attr-defined]
-            self.notify(self.tr("A hotkey is not available"), result.message, True)  # type: ignore[attr-defined]
+    def _on_hotkey_answer(self, _action: str, result: RegistrationResult) -> None:
+        if not result.active_or_pending:
+            self.hotkey_problems.append(result.message)
+            self.notify(self.tr("A hotkey is not available"), result.message, True)
 
     def hotkey_status(self) -> list[str]:
         """Problems to show in Settings; where no global hotkeys work at all, the commands to bind instead."""

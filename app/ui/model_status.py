@@ -14,19 +14,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.core.assembly import model_detector_factory
+from app.core.assembly import LoadedDetector, model_detector_factory
 from app.core.errors import CloakroomError, ModelOutputError
 from app.core.findings import Finding
 from app.core.model_files import speed
 from app.core.model_files.gguf_info import format_bytes, inspect_gguf
 from app.core.model_files.progress import ProgressCallback, raise_if_cancelled, report
-from app.core.model_files.runtime import ModelMemory
+from app.core.model_files.runtime import LoadedModel, ModelMemory
 from app.core.settings import Settings
 from app.ui.background_job import BackgroundJob
 from app.ui.prompt_status import describe_prompt
@@ -38,8 +37,8 @@ TRIAL_DETECT = "trial-detect"
 # ramble on to the detector's full limit before the test could say so.
 TRIAL_MAX_NEW_TOKENS = 384
 
-DetectorLoader = Callable[[], Any]
-"""Loads the model and returns its detector (`assembly.LoadedModelDetector`: ``detect``, ``close``, ``loaded``)."""
+DetectorLoader = Callable[[], LoadedDetector]
+"""Loads the model and returns its detector (`assembly.model_detector_factory` makes one)."""
 TrialLoader = Callable[[Settings, Path], DetectorLoader]
 
 translate = QCoreApplication.translate  # by this name, Qt's lupdate finds the strings of module-level functions
@@ -75,7 +74,9 @@ class TrialResult:
     error: str | None = None
 
 
-def _detect(detector: Any, text: str, progress: ProgressCallback, cancel: threading.Event) -> tuple[list, str | None]:
+def _detect(
+    detector: LoadedDetector, text: str, progress: ProgressCallback, cancel: threading.Event
+) -> tuple[list[Finding], str | None]:
     """The findings, or none and the reason when the detection failed (a cancel is not a failure: it raises)."""
     try:
         return detector.detect(
@@ -99,11 +100,11 @@ def run_trial(load: DetectorLoader, text: str, progress: ProgressCallback, cance
         started = time.perf_counter()
         findings, error = _detect(detector, text, progress, cancel)
         detect_seconds = time.perf_counter() - started
-        loaded = getattr(detector, "loaded", None)
+        loaded = detector.loaded
         return TrialResult(
             findings=tuple(findings),
-            device=getattr(loaded, "device", "CPU"),
-            notice=getattr(detector, "notice", None),
+            device=loaded.device if loaded is not None else "CPU",
+            notice=detector.notice,
             memory=loaded.memory() if loaded is not None else None,
             load_seconds=load_seconds,
             detect_seconds=detect_seconds,
@@ -174,7 +175,7 @@ class ModelStatus(QWidget):
         settings: Settings,
         parent: QWidget | None = None,
         *,
-        loaded_model: Callable[[], Any] | None = None,
+        loaded_model: Callable[[], LoadedModel | None] | None = None,
         trial_loader: TrialLoader = default_trial_loader,
     ) -> None:
         super().__init__(parent)
@@ -280,7 +281,7 @@ class ModelStatus(QWidget):
                        "(measured on stand-ins)").format(short=self._estimate.short_seconds,
                                                          email=self._estimate.email_seconds)
 
-    def _current_loaded_model(self) -> Any:
+    def _current_loaded_model(self) -> LoadedModel | None:
         if self._loaded_model is None:
             return None
         loaded = self._loaded_model()

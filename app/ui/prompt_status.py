@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.core.detectors.model.prompts import CARD, CLOAKROOM, OFFICIAL, OFFICIAL_EVAL, resolve_profile_name
+from app.core.detectors.model.prompts import resolve_profile_name
+from app.core.prompt_names import CARD, CLOAKROOM, OFFICIAL, OFFICIAL_EVAL
 from app.core.settings import Settings
 
 translate = QCoreApplication.translate  # by this name, Qt's lupdate finds the strings of module-level functions

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -38,13 +38,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.assembly import private_lists_of
 from app.core.policy import AlwaysMaskEntry
 from app.core.settings import DEFAULT_HOTKEYS, PROMPT_PROFILES, Settings
-from app.core.store import MappingStore
+from app.core.store import MappingStore, PersistentStore
 from app.core.taxonomy import TYPE_LEVELS, Level
 from app.ui.i18n import SUPPORTED_LANGUAGES
 from app.ui.review.colors import level_meaning
 from app.ui.type_labels import type_display
+
+if TYPE_CHECKING:
+    from app.core.model_files.runtime import LoadedModel
 
 OVERRIDE_CHOICES = ("", "always", "never")
 HOTKEY_ACTIONS = ("mask", "unmask", "review")
@@ -69,13 +73,15 @@ class SettingsDialog(QDialog):
         hotkey_problems: list[str] | None = None,
         parent: QWidget | None = None,
         *,
-        loaded_model: Callable[[], Any] | None = None,
+        loaded_model: Callable[[], LoadedModel | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cloakroom settings"))
         self.setMinimumSize(640, 520)
         self._settings = settings
-        self._store = store
+        # Checked once: only a persistent store (the vault) keeps the private lists, can be wiped or re-keyed.
+        self._vault = store if isinstance(store, PersistentStore) else None
+        self._lists = private_lists_of(store)
         self._loaded_model = loaded_model  # the app's running model, so the Model tab shows its real memory use
         self._hotkey_problems = hotkey_problems or []
         self.tabs = QTabWidget()
@@ -141,7 +147,7 @@ class SettingsDialog(QDialog):
             self.threshold.addItem(f"{level.label} — {level_meaning(level)}", level.label)
         self.threshold.setCurrentIndex(max(0, self.threshold.findData(self._settings.level_threshold.label)))
         form.addRow(self.tr("Mask &from level:"), self.threshold)
-        self.real_name = QLineEdit(self._private("real_name") or "")
+        self.real_name = QLineEdit(self._lists.real_name or "")
         self.real_name.setPlaceholderText(self.tr("Helps the model tell your name from other people's"))
         form.addRow(self.tr("Your real &name:"), self.real_name)
         layout.addLayout(form)
@@ -149,10 +155,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Per-type overrides (empty: follow the level):")))
         layout.addWidget(self.overrides, stretch=2)
         lists = QHBoxLayout()
-        self.allow_list = QPlainTextEdit("\n".join(self._private("allow_list") or []))
+        self.allow_list = QPlainTextEdit("\n".join(self._lists.allow_list))
         self.allow_list.setPlaceholderText(self.tr("One value per line, never masked"))
         self.always_mask = QPlainTextEdit(
-            "\n".join(f"{entry.text} | {entry.type}" for entry in self._private("always_mask") or [])
+            "\n".join(f"{entry.text} | {entry.type}" for entry in self._lists.always_mask)
         )
         self.always_mask.setPlaceholderText(self.tr("One value per line, always masked; optional “| Type”"))
         for label, editor in ((self.tr("&Allow-list"), self.allow_list), (self.tr("Al&ways mask"), self.always_mask)):
@@ -166,6 +172,7 @@ class SettingsDialog(QDialog):
         return page
 
     def _overrides_table(self) -> QTableWidget:
+        self._override_choices: dict[str, QComboBox] = {}  # type name → its override choice, in the table's order
         table = QTableWidget(len(TYPE_LEVELS), 3)
         table.setHorizontalHeaderLabels([self.tr("Type"), self.tr("Level"), self.tr("Override")])
         table.verticalHeader().setVisible(False)
@@ -173,16 +180,17 @@ class SettingsDialog(QDialog):
         for row, (type_name, level) in enumerate(sorted(TYPE_LEVELS.items(), key=lambda item: (-item[1], item[0]))):
             name_item = QTableWidgetItem(type_display(type_name))
             name_item.setData(Qt.ItemDataRole.UserRole, type_name)  # the English name is the setting's key
-            table.setItem(row, 0, name_item)
-            table.setItem(row, 1, QTableWidgetItem(level.label))
-            for column in (0, 1):
-                table.item(row, column).setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            level_item = QTableWidgetItem(level.label)
+            for column, item in enumerate((name_item, level_item)):
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                table.setItem(row, column, item)
             choice = QComboBox()
             for value in OVERRIDE_CHOICES:
                 choice.addItem({"": self.tr("follow level"), "always": self.tr("always mask"),
                                 "never": self.tr("never mask")}[value], value)
             choice.setCurrentIndex(max(0, choice.findData(self._settings.type_overrides.get(type_name, ""))))
             table.setCellWidget(row, 2, choice)
+            self._override_choices[type_name] = choice
         return table
 
     def _model_tab(self) -> QWidget:
@@ -277,9 +285,8 @@ class SettingsDialog(QDialog):
     def _vault_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        status = getattr(self._store, "status", None)
-        if callable(status):
-            info = status()
+        if self._vault is not None:
+            info = self._vault.status()
             form.addRow(self.tr("Location:"), QLabel(str(info.path)))
             method = self.tr("OS keyring") if info.key_method == "keyring" else self.tr("passphrase")
             form.addRow(self.tr("Protected by:"), QLabel(method))
@@ -292,13 +299,13 @@ class SettingsDialog(QDialog):
         buttons = QHBoxLayout()
         wipe = QPushButton(self.tr("&Wipe everything…"))
         wipe.clicked.connect(self._wipe)
-        keyed_by_keyring = getattr(self._store, "key_method", "") == "keyring"
+        keyed_by_keyring = self._vault is not None and self._vault.key_method == "keyring"
         passphrase = QPushButton(
             self.tr("Use a &passphrase instead…") if keyed_by_keyring else self.tr("Change &passphrase…")
         )
         passphrase.clicked.connect(self._change_passphrase)
-        passphrase.setEnabled(hasattr(self._store, "change_passphrase"))
-        wipe.setEnabled(hasattr(self._store, "wipe"))
+        passphrase.setEnabled(self._vault is not None)
+        wipe.setEnabled(self._vault is not None)
         buttons.addWidget(wipe)
         buttons.addWidget(passphrase)
         buttons.addStretch()
@@ -307,16 +314,14 @@ class SettingsDialog(QDialog):
 
     # --- actions --------------------------------------------------------------------------------------------------
 
-    def _private(self, name: str):  # noqa: ANN202 - the vault's private settings, or None for other stores
-        getter = getattr(self._store, name, None)
-        return getter() if callable(getter) else None
-
     def _browse_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a GGUF model"), "", self.tr("GGUF models (*.gguf)"))
         if path:
             self.model_path.setText(path)
 
     def _wipe(self) -> None:
+        if self._vault is None:
+            return
         answer = QMessageBox.warning(
             self,
             self.tr("Wipe the vault?"),
@@ -326,12 +331,13 @@ class SettingsDialog(QDialog):
             QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            removed = self._store.wipe(keep_private_settings=True)  # type: ignore[attr-defined]
-            if hasattr(self, "entry_count"):
-                self.entry_count.setText("0")
+            removed = self._vault.wipe(keep_private_settings=True)
+            self.entry_count.setText("0")
             QMessageBox.information(self, self.tr("Vault wiped"), self.tr("%n placeholder(s) forgotten.", "", removed))
 
     def _change_passphrase(self) -> None:
+        if self._vault is None:
+            return
         first, ok = QInputDialog.getText(self, self.tr("New passphrase"), self.tr("New passphrase (8 characters or more):"),
                                          QLineEdit.EchoMode.Password)
         if not ok:
@@ -344,7 +350,7 @@ class SettingsDialog(QDialog):
             QMessageBox.warning(self, self.tr("Passphrase not changed"),
                                 self.tr("The passphrases differ or are shorter than 8 characters."))
             return
-        self._store.change_passphrase(first)  # type: ignore[attr-defined]
+        self._vault.change_passphrase(first)
         QMessageBox.information(self, self.tr("Passphrase changed"), self.tr("The vault now opens with the new passphrase."))
 
     # --- result ---------------------------------------------------------------------------------------------------
@@ -354,22 +360,22 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def _save_private_settings(self) -> None:
-        if not hasattr(self._store, "set_real_name"):
+        if self._vault is None:
             return
-        self._store.set_real_name(self.real_name.text())  # type: ignore[attr-defined]
-        self._store.set_allow_list(_lines(self.allow_list))  # type: ignore[attr-defined]
+        self._vault.set_real_name(self.real_name.text())
+        self._vault.set_allow_list(_lines(self.allow_list))
         entries = []
         for line in _lines(self.always_mask):
             text, _, kind = line.partition("|")
             entries.append(AlwaysMaskEntry(text.strip(), kind.strip() or "Private Info"))
-        self._store.set_always_mask(entries)  # type: ignore[attr-defined]
+        self._vault.set_always_mask(entries)
 
     def result_settings(self) -> Settings:
         overrides = {}
-        for row in range(self.overrides.rowCount()):
-            value = self.overrides.cellWidget(row, 2).currentData()
+        for type_name, choice in self._override_choices.items():
+            value = choice.currentData()
             if value:
-                overrides[self.overrides.item(row, 0).data(Qt.ItemDataRole.UserRole)] = value
+                overrides[type_name] = value
         hotkeys = {action: edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText) or DEFAULT_HOTKEYS[action]
                    for action, edit in self.hotkey_edits.items()}
         return dataclasses.replace(

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from app.core.detectors.base import Detector, ProgressCallback, check_cancelled
+from app.core.assembly import LoadedDetector
+from app.core.detectors.base import FindingsCallback, ProgressCallback, check_cancelled
 from app.core.engine import Engine
 from app.core.errors import Cancelled, CloakroomError, ModelError
 from app.core.findings import Finding
 from app.core.masking import MaskResult
 from app.ui.summaries import core_text, join_sentences
 
-ModelFactory = Callable[[], Detector]
+ModelFactory = Callable[[], LoadedDetector]
 """Loads the model and returns its detector; runs in the worker thread; raises `CloakroomError` on failure."""
 
 
@@ -45,8 +46,8 @@ class ModelSlot:
     name = "model"
 
     def __init__(self) -> None:
-        self.detector: Detector | None = None
-        self.early_findings: Callable[[list[Finding]], None] | None = None  # set by the worker for one job
+        self.detector: LoadedDetector | None = None
+        self.early_findings: FindingsCallback | None = None  # set by the worker for one job
 
     def detect(
         self,
@@ -57,10 +58,7 @@ class ModelSlot:
     ) -> list[Finding]:
         if self.detector is None:
             return []
-        if self.early_findings is not None and getattr(self.detector, "streams_findings", False):
-            return self.detector.detect(  # type: ignore[call-arg]
-                text, cancel=cancel, progress=progress, on_findings=self.early_findings)
-        return self.detector.detect(text, cancel=cancel, progress=progress)
+        return self.detector.detect(text, cancel=cancel, progress=progress, on_findings=self.early_findings)
 
 
 @dataclass
@@ -169,7 +167,7 @@ class DetectionWorker(QObject):
         self._slot.detector = None
         self.state_changed.emit(ModelState.LOADING, self.tr("Loading the model…"))
         try:
-            self._slot.detector = factory()
+            detector = factory()
         except CloakroomError as error:
             self.state_changed.emit(
                 ModelState.ERROR, self.tr("The model could not be loaded: %1").replace("%1", core_text(error)))
@@ -178,18 +176,17 @@ class DetectionWorker(QObject):
             self.state_changed.emit(
                 ModelState.ERROR, self.tr("The model could not be loaded (%1).").replace("%1", type(error).__name__))
             return
-        notice = getattr(self._slot.detector, "notice", None)
+        self._slot.detector = detector
+        notice = detector.notice
         self.state_changed.emit(ModelState.READY, self.tr("Model ready.") + (f" {notice}" if notice else ""))
         self._restart_idle_timer()
 
     @Slot()
     def _unload(self) -> None:
-        if self._slot.detector is None:
+        detector, self._slot.detector = self._slot.detector, None
+        if detector is None:
             return
-        close = getattr(self._slot.detector, "close", None)
-        self._slot.detector = None
-        if callable(close):
-            close()
+        detector.close()
         self.state_changed.emit(
             ModelState.NO_MODEL, self.tr("Model unloaded to free memory; it loads again when needed."))
 

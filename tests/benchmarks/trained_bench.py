@@ -25,8 +25,9 @@ from typing import Any
 import llama_cpp
 
 from app.core.detectors.model.detector import ModelDetector
-from app.core.detectors.model.prompts import CARD, CLOAKROOM, available_profiles, get_profile
+from app.core.detectors.model.prompts import available_profiles, get_profile
 from app.core.findings import Finding
+from app.core.prompt_names import CARD, CLOAKROOM
 from tests.benchmarks.inputs import DENSE_INPUTS, INPUTS, BenchInput
 from tests.benchmarks.model_bench import GoldSteering, ModelBench, loaded
 from tests.helpers.models import official_layout_profiles, whole_prompt_tokens

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from app.core.assembly import model_detector_factory
+from app.cli.common import add_engine_options, load_model_detector
+from app.core.assembly import LoadedModelDetector, model_detector_factory
 from app.core.detectors.model.prefix_state import FOLDER_NAME
 from app.core.paths import app_paths
 from app.core.settings import Settings
+from app.core.store import MemoryStore
 
 
 def _load(model: Path):  # noqa: ANN202 - a LoadedModelDetector
@@ -31,3 +34,15 @@ def test_loading_persists_the_prompt_prefix_and_the_next_start_restores_it(tiny_
         assert second.detector.decoding in ("fast", "plain"), "auto decoding was not calibrated at load"
     finally:
         second.close()
+
+
+def test_the_command_lines_user_name_option_reaches_the_model_as_its_real_name(tiny_qwen3_gguf: Path) -> None:
+    parser = argparse.ArgumentParser()
+    add_engine_options(parser)
+    args = parser.parse_args(["--model", str(tiny_qwen3_gguf), "--user-name", "Dana Reyes"])
+    loaded = load_model_detector(args, Settings(n_ctx=1024, n_threads=1, n_gpu_layers=0), MemoryStore())
+    assert isinstance(loaded, LoadedModelDetector)
+    try:
+        assert loaded.detector.real_name == "Dana Reyes"  # type: ignore[attr-defined]
+    finally:
+        loaded.close()

@@ -25,20 +25,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.detectors.model import detector as model_module
-from app.core.detectors.model.answer_grammar import answer_grammar
-from app.core.detectors.model.decoding import (
-    DEFAULT_TIE_MARGIN,
-    MAX_NOISE_FOR_DRAFTING,
-    AnswerDrafter,
-    DraftingDecoder,
-    GrammarGate,
-    PlainDecoder,
-    greedy_choice,
-    measure_batch_noise,
-    rules_span_hints,
-    token_piece,
-)
+from app.core.detectors.model.answer_grammar import GrammarGate, answer_grammar, greedy_choice
+from app.core.detectors.model.calibration import MAX_NOISE_FOR_DRAFTING, measure_batch_noise
+from app.core.detectors.model.decoders import DEFAULT_TIE_MARGIN, DraftingDecoder, PlainDecoder, token_piece
 from app.core.detectors.model.detector import ModelDetector
+from app.core.detectors.model.drafter import AnswerDrafter, rules_span_hints
 from app.core.detectors.model.output import parse_model_output
 from app.core.detectors.model.prefix_state import holds_prefix
 from app.core.errors import Cancelled

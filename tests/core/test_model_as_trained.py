@@ -13,12 +13,13 @@ from pathlib import Path
 import llama_cpp
 import pytest
 
-from app.core.detectors.model.answer_grammar import answer_grammar
-from app.core.detectors.model.decoding import FixedAnswer, GrammarGate
+from app.core.detectors.model.answer_grammar import GrammarGate, answer_grammar
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import MIN_RETRY_CHUNK_TOKENS, ModelDetector
 from app.core.detectors.model.output import parse_model_output
-from app.core.detectors.model.prompts import CARD, CLOAKROOM, get_profile, stable_cut
+from app.core.detectors.model.prompts import get_profile, stable_cut
 from app.core.errors import ModelOutputError
+from app.core.prompt_names import CARD, CLOAKROOM
 from app.core.taxonomy import Level
 from tests.helpers.models import official_layout_profiles, steered_to, whole_prompt_tokens
 

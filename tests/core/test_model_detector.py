@@ -11,7 +11,6 @@ on the KV cache warm it up themselves.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 from pathlib import Path
 
@@ -20,20 +19,12 @@ import pytest
 
 from app.core.detectors.base import Detector
 from app.core.detectors.model.detector import CONTEXT_SAFETY_TOKENS, ModelDetector
-from app.core.detectors.model.prompts import (
-    ASSISTANT_START,
-    CARD,
-    EMPTY_THINK_BLOCK,
-    OFFICIAL_TEMPLATE_FILES,
-    OfficialVariant,
-    PromptProfile,
-    load_official_profile,
-)
+from app.core.detectors.model.prompts import ASSISTANT_START, EMPTY_THINK_BLOCK, PromptProfile, load_official_profile
 from app.core.errors import Cancelled, ModelError, ModelOutputError
 from app.core.findings import MODEL
-from app.core.paths import app_paths
+from app.core.prompt_names import CARD
 from app.core.taxonomy import Level
-from tests.helpers.models import load_llama, recorded_decodes, steered_to
+from tests.helpers.models import install_official_template, load_llama, recorded_decodes, steered_to
 
 PERSONAL_TEXT = "Hi, I'm Alice Wong. My email is alice.wong@example.com and my password is hunter22."
 # What a good model answers for PERSONAL_TEXT, plus one value that is not in the text (a model's invention).
@@ -277,10 +268,7 @@ def common_prefix_length(first: list[int], second: list[int]) -> int:
 
 def test_the_official_profile_keeps_user_data_out_of_the_fixed_prefix(tiny_qwen3_llama: llama_cpp.Llama) -> None:
     template = "Rules {{as JSON}}.\nUser: {real_name}\nDialogue: {input_dialogue_content}"
-    folder = app_paths().prompts
-    folder.mkdir(parents=True)
-    (folder / OFFICIAL_TEMPLATE_FILES[OfficialVariant.REPOSITORY]).write_text(template, encoding="utf-8")
-    known = {hashlib.sha256(template.encode()).hexdigest(): OfficialVariant.REPOSITORY}
+    _, known = install_official_template(template)
     detector = ModelDetector(tiny_qwen3_llama, profile=load_official_profile(known=known), real_name="Alice Wong")
     assert detector.fixed_prefix_text == "<|im_start|>user\nRules {as JSON}.\n"  # the label goes with the name
     assert detector.render_prompt("hi").startswith(

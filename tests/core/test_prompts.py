@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
 from app.core.detectors.model.prompts import (
     ASSISTANT_START,
-    AUTO,
-    CARD,
-    CLOAKROOM,
     EMPTY_THINK_BLOCK,
-    KNOWN_OFFICIAL_TEMPLATES,
-    OFFICIAL,
-    OFFICIAL_EVAL,
-    OFFICIAL_TEMPLATE_FILES,
     CardProfile,
     CloakroomProfile,
-    OfficialVariant,
     available_profiles,
     chat_frame,
     get_profile,
@@ -29,9 +19,18 @@ from app.core.detectors.model.prompts import (
     resolve_profile_name,
 )
 from app.core.errors import ConfigError, ModelError
-from app.core.paths import app_paths
+from app.core.prompt_names import (
+    AUTO,
+    CARD,
+    CLOAKROOM,
+    KNOWN_OFFICIAL_TEMPLATES,
+    OFFICIAL,
+    OFFICIAL_EVAL,
+    OfficialVariant,
+)
 from app.core.settings import PROMPT_PROFILES, Settings
 from app.core.taxonomy import STANDARD_TYPES
+from tests.helpers.models import install_official_template
 
 THINK_ENDING = ASSISTANT_START + EMPTY_THINK_BLOCK
 TEXT = "我叫李明, my card is 4111 1111 1111 1111 {not a field} <|im_end|>"
@@ -80,15 +79,6 @@ REPOSITORY_STANDIN = (
 BENCHMARK_STANDIN = 'Instructions [{{"a": 1}}]\n**User\'s Real Name:** {real_name}\n**Current Input Dialogue:**'
 
 
-def install_template(
-    content: str, variant: OfficialVariant = OfficialVariant.REPOSITORY
-) -> tuple[Path, dict[str, OfficialVariant]]:
-    folder = app_paths().prompts
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / OFFICIAL_TEMPLATE_FILES[variant]).write_text(content, encoding="utf-8")
-    return folder, {hashlib.sha256(content.encode()).hexdigest(): variant}
-
-
 def test_official_profile_is_unavailable_without_a_template() -> None:
     assert available_profiles() == (CLOAKROOM, CARD)
     with pytest.raises(ModelError, match="not installed"):
@@ -102,7 +92,7 @@ def test_auto_is_cloakroom_without_the_official_prompt_and_says_it_is_a_fallback
 
 
 def test_auto_is_the_official_prompt_once_a_verified_copy_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    _, known = install_template(REPOSITORY_STANDIN)
+    _, known = install_official_template(REPOSITORY_STANDIN)
     monkeypatch.setattr("app.core.detectors.model.prompts.KNOWN_OFFICIAL_TEMPLATES", known)  # the stand-in is "verified"
     choice = resolve_profile_name(AUTO)
     assert (choice.used, choice.is_fallback) == (OFFICIAL, False)
@@ -117,14 +107,14 @@ def test_an_explicit_choice_wins_over_auto(explicit: str) -> None:
 
 
 def test_a_template_under_the_other_variants_name_is_not_taken_for_it() -> None:
-    _, known = install_template(BENCHMARK_STANDIN, OfficialVariant.REPOSITORY)
+    _, known = install_official_template(BENCHMARK_STANDIN, OfficialVariant.REPOSITORY)
     wrong = {digest: OfficialVariant.BENCHMARK for digest in known}
     assert not installed_official_variant(OfficialVariant.REPOSITORY, known=wrong)
     assert not installed_official_variant(OfficialVariant.BENCHMARK, known=wrong)
 
 
 def test_a_template_with_an_unknown_checksum_is_refused() -> None:
-    install_template(REPOSITORY_STANDIN)
+    install_official_template(REPOSITORY_STANDIN)
     assert not installed_official_variant()
     assert OFFICIAL not in available_profiles()
     with pytest.raises(ModelError, match="checksum"):
@@ -137,7 +127,7 @@ def test_known_checksums_are_the_two_published_files() -> None:
 
 
 def test_repository_variant_fills_both_fields_and_keeps_literal_braces() -> None:
-    folder, known = install_template(REPOSITORY_STANDIN)
+    folder, known = install_official_template(REPOSITORY_STANDIN)
     assert installed_official_variant(known=known)
     profile = load_official_profile(folder, known)
     parts = profile.parts(TEXT, NAME)
@@ -149,7 +139,7 @@ def test_repository_variant_fills_both_fields_and_keeps_literal_braces() -> None
 
 
 def test_benchmark_variant_appends_the_message_as_json() -> None:
-    folder, known = install_template(BENCHMARK_STANDIN, OfficialVariant.BENCHMARK)
+    folder, known = install_official_template(BENCHMARK_STANDIN, OfficialVariant.BENCHMARK)
     parts = load_official_profile(folder, known, OfficialVariant.BENCHMARK).parts(TEXT, NAME)
     message = json.dumps({"role": "user", "content": TEXT}, ensure_ascii=False, indent=2)
     assert parts.text == BENCHMARK_STANDIN.format(real_name=NAME) + message
@@ -157,7 +147,7 @@ def test_benchmark_variant_appends_the_message_as_json() -> None:
 
 
 def test_a_repository_template_without_its_fields_is_refused() -> None:
-    folder, known = install_template("no fields at all")
+    folder, known = install_official_template("no fields at all")
     with pytest.raises(ModelError, match="fields"):
         load_official_profile(folder, known)
 

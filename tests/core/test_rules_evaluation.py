@@ -22,6 +22,7 @@ from app.core.evaluation.presidio import (
     score,
     score_record,
 )
+from app.core.evaluation.targets import PRESIDIO_RULES_TARGETS
 from app.core.findings import RULES, Finding
 from app.core.taxonomy import is_known_type, level_for_type
 
@@ -113,22 +114,12 @@ def test_shared_data_folder_follows_the_environment(monkeypatch: pytest.MonkeyPa
     assert SHARED_DATA_VARIABLE in missing_data_message(DATA_FILE_NAME)
 
 
-TARGETS = {
-    "EMAIL_ADDRESS": (0.98, 0.95),
-    "CREDIT_CARD": (0.98, 0.95),
-    "IBAN_CODE": (0.98, 0.95),
-    "IP_ADDRESS": (0.98, 0.95),
-    "US_SSN": (0.98, 0.95),
-    "PHONE_NUMBER": (0.90, 0.85),
-}
-
-
 def test_rules_detector_meets_its_targets_on_the_presidio_data() -> None:
     path = shared_data_file(DATA_FILE_NAME)
     if path is None:
         pytest.skip(missing_data_message(DATA_FILE_NAME))
     scores = score(read_records(path), RulesDetector().detect)
-    for entity, (recall, precision) in TARGETS.items():
+    for entity, (recall, precision) in PRESIDIO_RULES_TARGETS.items():
         counts = scores.counts(entity)
         assert counts.recall >= recall, entity
         assert counts.precision >= precision, entity

@@ -9,7 +9,7 @@ import llama_cpp
 import pytest
 
 from app.core.detectors.model.answer_grammar import answer_grammar
-from app.core.detectors.model.decoding import DraftingDecoder, PlainDecoder
+from app.core.detectors.model.decoders import DraftingDecoder, PlainDecoder
 from app.core.detectors.model.detector import ModelDetector
 from app.core.errors import Cancelled
 from app.core.findings import Finding

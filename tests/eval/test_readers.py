@@ -9,14 +9,14 @@ import pytest
 
 from app.core.errors import ConfigError, InputError
 from app.core.evaluation import memprivacy
-from app.core.evaluation.runner import MEMPRIVACY, PRESIDIO, guess_format, load_dataset
+from app.core.evaluation.datasets import MEMPRIVACY, PRESIDIO, guess_format, load_dataset
 from app.core.taxonomy import Level
 
 
-def test_memprivacy_messages_are_every_turn_with_the_user_name_of_their_line(memprivacy_file: Path) -> None:
+def test_memprivacy_messages_are_every_turn_with_the_real_name_of_their_line(memprivacy_file: Path) -> None:
     messages = memprivacy.read_messages(memprivacy_file)
     assert [m.role for m in messages] == ["user", "assistant", "user", "user"]
-    assert [m.user_name for m in messages] == ["Maria Lopez"] * 3 + ["Tom Baker"]
+    assert [m.real_name for m in messages] == ["Maria Lopez"] * 3 + ["Tom Baker"]
     assert [len(m.gold) for m in messages] == [2, 2, 0, 1]
     assert messages[1].gold[1].type == "Medical Health"
     assert messages[1].gold[1].level is Level.PL3
@@ -47,7 +47,7 @@ def test_memprivacy_dataset_locates_each_label_in_its_message(memprivacy_file: P
     dataset = load_dataset(memprivacy_file)
     assert dataset.format == MEMPRIVACY
     first = dataset.messages[0]
-    assert first.user_name == "Maria Lopez"
+    assert first.real_name == "Maria Lopez"
     email = first.gold_values[0]
     assert first.text[email.spans[0][0] : email.spans[0][1]] == "maria.lopez@example.com"
     assert dataset.gold_count == 5

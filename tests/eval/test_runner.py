@@ -1,4 +1,4 @@
-"""The runner's plumbing: the user's name reaches the model, and a failed model answer fails only its message."""
+"""The runner's plumbing: the person's real name reaches the model, and a failed model answer fails only its message."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import threading
 from pathlib import Path
 
 from app.core.detectors.base import ProgressCallback
+from app.core.detectors.model.stats import ModelStats
 from app.core.detectors.rules import RulesDetector
 from app.core.errors import ModelOutputError
-from app.core.evaluation.runner import BOTH, RunPlan, load_dataset, percentile, run_plan, run_plans
+from app.core.evaluation.datasets import load_dataset
+from app.core.evaluation.runner import BOTH, RunPlan, run_plan, run_plans
+from app.core.evaluation.speed import percentile
 from app.core.findings import Finding
 from app.core.taxonomy import Level
 
@@ -20,6 +23,7 @@ class NameRecordingDetector:
 
     def __init__(self, fail_on_call: int | None = None) -> None:
         self.real_name = ""
+        self.last_stats: ModelStats | None = None  # a stand-in reports no costs, as a model without stats would
         self.names_seen: list[str] = []
         self.fail_on_call = fail_on_call
 
@@ -32,7 +36,7 @@ class NameRecordingDetector:
         return []
 
 
-def test_each_message_goes_to_the_model_with_its_user_name(memprivacy_file: Path) -> None:
+def test_each_message_goes_to_the_model_with_its_authors_real_name(memprivacy_file: Path) -> None:
     model = NameRecordingDetector()
     plan = RunPlan("both", BOTH, "card", RulesDetector(), model)
     run_plan(load_dataset(memprivacy_file), plan, min_level=Level.PL2)

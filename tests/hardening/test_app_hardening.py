@@ -32,7 +32,7 @@ from app.core.vault import Vault, open_vault
 from app.ui.controller import AppController
 from app.ui.ipc import InstanceServer, encode_request
 from app.ui.worker import DetectionWorker, ModelSlot
-from tests.hardening.conftest import CANARY_TEXT, RULE_CANARIES, canary_hits
+from tests.helpers.canaries import CANARY_TEXT, RULE_CANARIES, canary_hits
 
 pytestmark = pytest.mark.gui
 

@@ -23,7 +23,7 @@ import pytest
 
 from app.core.vault import open_vault
 from app.core.vault.files import vault_files
-from tests.hardening.conftest import Cli, permissions_bind, run_cloakroom, start_cloakroom
+from tests.helpers.cli import Cli, permissions_bind, run_cloakroom, start_cloakroom
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals, rlimits and permissions")
 
@@ -47,18 +47,18 @@ def assert_one_clear_line(stderr: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("cloakroom: "), stderr
 
 
-def unmasked(home: Path, keychain: Path, masked: str) -> str:
-    done = run_cloakroom(home, keychain, "unmask", "-", stdin=masked)
+def unmasked(home: Path, keychain_file: Path, masked: str) -> str:
+    done = run_cloakroom(home, keychain_file, "unmask", "-", stdin=masked)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_sigkill_during_cloakroom_mask_loses_no_printed_mapping(home: Path, keychain: Path, tmp_path: Path) -> None:
+def test_sigkill_during_cloakroom_mask_loses_no_printed_mapping(home: Path, keychain_file: Path, tmp_path: Path) -> None:
     vault_path = home / "data" / "vault.db"
     first = text_of(addresses("first", 50))
-    done = run_cloakroom(home, keychain, "mask", "--no-model", "-", stdin=first)
+    done = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=first)
     assert done.returncode == 0, done.stderr
     printed: list[tuple[str, str]] = [(first, done.stdout)]
     killed: dict[str, list[str]] = {}
@@ -69,7 +69,7 @@ def test_sigkill_during_cloakroom_mask_loses_no_printed_mapping(home: Path, keyc
         values = addresses(f"run{run}", 4000)
         source = tmp_path / f"run{run}.txt"
         source.write_text(text_of(values), encoding="utf-8")
-        process = start_cloakroom(home, keychain, "mask", "--no-model", str(source))
+        process = start_cloakroom(home, keychain_file, "mask", "--no-model", str(source))
         if run % 2:
             killed_while_writing += _wait_for_the_write(vault_path, process)  # kill as the write reaches the disk
         else:
@@ -84,7 +84,7 @@ def test_sigkill_during_cloakroom_mask_loses_no_printed_mapping(home: Path, keyc
                 printed_when_killed.append(values)
     stored = stored_originals(vault_path)  # the vault opens after every kill: no damage
     for text, masked in printed:
-        assert unmasked(home, keychain, masked) == text
+        assert unmasked(home, keychain_file, masked) == text
     for values in killed.values():
         assert len(stored.intersection(values)) in (0, len(values)), "a run's mappings were half saved"
     for values in printed_when_killed:
@@ -106,10 +106,10 @@ def _wait_for_the_write(vault_path: Path, process: subprocess.Popen[str]) -> boo
 
 
 @pytest.mark.timeout(300)
-def test_a_full_disk_fails_clearly_and_keeps_every_earlier_mapping(home: Path, keychain: Path) -> None:
+def test_a_full_disk_fails_clearly_and_keeps_every_earlier_mapping(home: Path, keychain_file: Path) -> None:
     vault_path = home / "data" / "vault.db"
     earlier = addresses("earlier", 20)
-    done = run_cloakroom(home, keychain, "mask", "--no-model", "-", stdin=text_of(earlier))
+    done = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=text_of(earlier))
     assert done.returncode == 0, done.stderr
     before = {path.name: path.read_bytes() for path in vault_files(vault_path) if path.exists()}
     limit = max(len(data) for data in before.values()) + 8192
@@ -118,20 +118,20 @@ def test_a_full_disk_fails_clearly_and_keeps_every_earlier_mapping(home: Path, k
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # no file may grow past this: the disk is "full"
 
     later = addresses("later", 20000)
-    full = run_cloakroom(home, keychain, "mask", "--no-model", "-", stdin=text_of(later), preexec=small_disk)
+    full = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=text_of(later), preexec=small_disk)
     assert full.returncode == 1 and full.stdout == ""
     assert_one_clear_line(full.stderr)
     assert "disk" in full.stderr or "full" in full.stderr
     assert stored_originals(vault_path) == set(earlier)
-    assert unmasked(home, keychain, done.stdout) == text_of(earlier)
+    assert unmasked(home, keychain_file, done.stdout) == text_of(earlier)
 
 
-def test_a_read_only_data_folder_without_a_vault_is_refused_clearly(home: Path, keychain: Path) -> None:
+def test_a_read_only_data_folder_without_a_vault_is_refused_clearly(home: Path, keychain_file: Path) -> None:
     data = home / "data"
     data.mkdir(parents=True)
     data.chmod(0o500)
     try:
-        done = run_cloakroom(home, keychain, "mask", "--no-model", "-", stdin="mail dana@example.org",
+        done = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin="mail dana@example.org",
                              preexec=permissions_bind)
     finally:
         data.chmod(0o700)
@@ -140,17 +140,17 @@ def test_a_read_only_data_folder_without_a_vault_is_refused_clearly(home: Path, 
     assert "writable" in done.stderr and list(data.iterdir()) == []
 
 
-def test_a_read_only_data_folder_with_a_vault_changes_nothing_and_loses_nothing(home: Path, keychain: Path) -> None:
+def test_a_read_only_data_folder_with_a_vault_changes_nothing_and_loses_nothing(home: Path, keychain_file: Path) -> None:
     data = home / "data"
     earlier = addresses("earlier", 5)
-    first = run_cloakroom(home, keychain, "mask", "--no-model", "-", stdin=text_of(earlier))
+    first = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=text_of(earlier))
     assert first.returncode == 0, first.stderr
     snapshot = {path.name: path.read_bytes() for path in data.iterdir()}
     data.chmod(0o500)
     try:
-        again = run_cloakroom(home, keychain, "mask", "--no-model", "-", stdin=text_of(addresses("new", 3)),
+        again = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=text_of(addresses("new", 3)),
                               preexec=permissions_bind)
-        back = run_cloakroom(home, keychain, "unmask", "-", stdin=first.stdout, preexec=permissions_bind)
+        back = run_cloakroom(home, keychain_file, "unmask", "-", stdin=first.stdout, preexec=permissions_bind)
     finally:
         data.chmod(0o700)
     for done in (again, back):
@@ -158,7 +158,7 @@ def test_a_read_only_data_folder_with_a_vault_changes_nothing_and_loses_nothing(
         assert_one_clear_line(done.stderr)
         assert "read-only" in done.stderr
     assert {path.name: path.read_bytes() for path in data.iterdir()} == snapshot
-    assert unmasked(home, keychain, first.stdout) == text_of(earlier)
+    assert unmasked(home, keychain_file, first.stdout) == text_of(earlier)
 
 
 @pytest.mark.parametrize("damage", ["cut to a page boundary", "cut mid-page", "overwritten pages"])

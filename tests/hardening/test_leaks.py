@@ -20,21 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.eval.conftest import MEMPRIVACY_USERS
-from tests.hardening.conftest import (
+from tests.helpers.canaries import (
     ALL_CANARIES,
     CANARY_EMAIL,
     CANARY_MARKERS,
     CANARY_NAME,
     CANARY_TEXT,
     RULE_CANARIES,
-    Cli,
-    CliResult,
-    NetworkAttempts,
     canary_hits,
     scan_tree,
-    write_settings,
 )
+from tests.helpers.cli import Cli, CliResult, write_settings
+from tests.helpers.eval_data import MEMPRIVACY_USERS
+from tests.helpers.network import NetworkAttempts
 
 # Case-sensitive fragments of the canaries the rules always mask (the name canary holds "Canary" too, and may be
 # left in masked text when no model runs).

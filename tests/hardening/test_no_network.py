@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.eval.conftest import MEMPRIVACY_USERS, PRESIDIO_RECORDS
-from tests.hardening.conftest import CANARY_TEXT, Cli, NetworkAttempts, NetworkBlocked, write_settings
+from tests.helpers.canaries import CANARY_TEXT
+from tests.helpers.cli import Cli, write_settings
+from tests.helpers.eval_data import MEMPRIVACY_USERS, PRESIDIO_RECORDS
+from tests.helpers.network import NetworkAttempts, NetworkBlocked
 
 
 @pytest.fixture

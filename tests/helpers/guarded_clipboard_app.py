@@ -1,4 +1,4 @@
-"""The app's controller and worker with a `BlockingDetector`, on a real X display, driven line by line on stdin.
+"""The app's controller and worker with a blocking `StandInDetector`, on a real X display, driven line by line on stdin.
 
 Run by tests/ui/test_xvfb_clipboard_guard.py as ``python -m tests.helpers.guarded_clipboard_app`` with DISPLAY set
 and QT_QPA_PLATFORM=xcb, so other programs (xclip) share its clipboard. Commands: ``mask``, ``release``, ``cancel``,
@@ -22,7 +22,7 @@ from app.core.settings import Settings
 from app.core.store import MemoryStore
 from app.ui.controller import AppController
 from app.ui.worker import DetectionWorker, ModelSlot
-from tests.helpers.blocking_detector import BlockingDetector
+from tests.helpers.stand_in_detector import blocking_detector, model_stopped
 
 
 def _say(line: str) -> None:
@@ -37,7 +37,7 @@ def _read_commands(commands: queue.Queue[str]) -> None:
 
 def main() -> int:
     application = QApplication(sys.argv[:1])
-    detector = BlockingDetector()
+    detector = blocking_detector()
     slot = ModelSlot()
     slot.detector = detector
     settings = Settings()
@@ -62,7 +62,7 @@ def main() -> int:
         detector.release.set()
 
     def fail() -> None:
-        detector.fail = True
+        detector.error = model_stopped()
 
     def quit_app() -> None:
         controller.shutdown()

@@ -466,13 +466,13 @@ def recorded_decodes(llama: Any, before: Callable[[int], None] | None = None) ->
 
 
 def steered_to(llama: Any, answer: str) -> Any:
-    """Steering (`decoding.FixedAnswer`) that makes a real model write ``answer``, then its end token.
+    """Steering (`decoders.FixedAnswer`) that makes a real model write ``answer``, then its end token.
 
     Tests that need a known answer use this instead of the model's free-running output: the same weights give another
     greedy answer on another instruction set (AVX2, AVX-512, NEON, a GPU), so only a steered answer is portable. The
     prompt, the grammar and every model step still run through llama.cpp.
     """
-    from app.core.detectors.model.decoding import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
+    from app.core.detectors.model.decoders import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
 
     return FixedAnswer(llama.tokenize(answer.encode(), add_bos=False, special=False), llama.token_eos())
 
@@ -498,21 +498,32 @@ OFFICIAL_LAYOUT_BENCHMARK = (
 )
 
 
+def install_official_template(
+    template: str, variant: Any = None, *, folder: Path | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """Write ``template`` as the official prompt file of ``variant`` (the repository's by default) into ``folder`` (the
+    app's prompts folder by default); the folder, and the known-templates table that accepts this template."""
+    from app.core.detectors.model.prompts import OfficialVariant  # noqa: PLC0415
+    from app.core.paths import app_paths  # noqa: PLC0415
+    from app.core.prompt_names import OFFICIAL_TEMPLATE_FILES
+
+    variant = OfficialVariant.REPOSITORY if variant is None else variant
+    folder = app_paths().prompts if folder is None else folder
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / OFFICIAL_TEMPLATE_FILES[variant]).write_text(template, encoding="utf-8")
+    return folder, {hashlib.sha256(template.encode()).hexdigest(): variant}
+
+
 def official_layout_profiles(folder: Path) -> list[Any]:
     """Both official profiles, loaded through the app's own loader from stand-in templates written into ``folder``."""
-    from app.core.detectors.model.prompts import (  # noqa: PLC0415
-        OFFICIAL_TEMPLATE_FILES,
-        OfficialVariant,
-        load_official_profile,
-    )
+    from app.core.detectors.model.prompts import load_official_profile  # noqa: PLC0415
+    from app.core.prompt_names import OfficialVariant
 
     profiles = []
     for variant, template in (
         (OfficialVariant.REPOSITORY, OFFICIAL_LAYOUT_REPOSITORY),
         (OfficialVariant.BENCHMARK, OFFICIAL_LAYOUT_BENCHMARK),
     ):
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / OFFICIAL_TEMPLATE_FILES[variant]).write_text(template, encoding="utf-8")
-        known = {hashlib.sha256(template.encode()).hexdigest(): variant}
+        _, known = install_official_template(template, variant, folder=folder)
         profiles.append(load_official_profile(folder, known, variant))
     return profiles

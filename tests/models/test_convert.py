@@ -17,13 +17,18 @@ import pytest
 from app.core.errors import Cancelled
 from app.core.model_files import convert
 from app.core.model_files.catalog import CatalogModel, load_catalog
-from app.core.model_files.convert import Converter, conversion_work_dir, convert_official_model, install_converter_from_sdist
+from app.core.model_files.convert import (
+    Converter,
+    conversion_work_dir,
+    convert_official_model,
+    install_converter_from_sdist,
+)
 from app.core.model_files.errors import ConversionError, MissingConversionTools, NotEnoughDiskSpace
 from app.core.model_files.gguf_info import inspect_gguf
+from tests.helpers.fake_hub import FakeHub
+from tests.helpers.files import files_in
 from tests.helpers.models import TestAssetError as AssetError
 from tests.helpers.models import fetch_sdist, load_llama
-from tests.models.conftest import files_in
-from tests.models.fake_hub import FakeHub
 from tests.models.hf_checkpoint import write_tiny_qwen3_checkpoint
 
 TEST_REPO = "test-org/MemPrivacy-tiny-RL"
@@ -137,6 +142,11 @@ def test_a_local_checkpoint_converts_into_the_models_folder_and_stays(models_dir
         convert.convert_local_checkpoint(checkpoint, "Q8_0", n_threads=1)
 
 
+def test_the_listed_conversion_stages_include_quantizing_only_for_a_quantized_result() -> None:
+    assert convert.conversion_stages("Q4_K_M") == ["check", "download", "convert", "quantize", "load", "cleanup"]
+    assert convert.conversion_stages("BF16") == ["check", "download", "convert", "load", "cleanup"]
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # End to end (each with both converters)
 
@@ -160,6 +170,8 @@ def test_official_weights_are_converted_quantized_verified_and_tidied(
     assert info.get("tokenizer.ggml.pre") == "qwen2"
     stages = list(dict.fromkeys(stage for stage, _, _ in events))
     assert stages == ["check", "download", "verify", "convert", "quantize", "load", "cleanup"]
+    shown = convert.conversion_stages("Q4_K_M")  # what the wizard lists: every one reported, in the same order
+    assert [stage for stage in stages if stage in shown] == shown
     assert result.check.loaded
     llama = load_llama(result.path, n_ctx=256)
     try:

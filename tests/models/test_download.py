@@ -10,11 +10,13 @@ import pytest
 
 from app.cli import main
 from app.core.errors import Cancelled
-from app.core.model_files.download import HubClient, download_gguf, download_snapshot, git_blob_id
+from app.core.model_files.download import DOWNLOAD_STAGES, download_gguf, download_snapshot
+from app.core.model_files.download_checks import git_blob_id
 from app.core.model_files.errors import ChecksumMismatch, DownloadError, InvalidModelFile, NotEnoughDiskSpace
+from app.core.model_files.hub_client import HubClient
 from app.core.model_files.library import registered_model
-from tests.models.conftest import files_in
-from tests.models.fake_hub import COMMIT, FakeHub
+from tests.helpers.fake_hub import COMMIT, FakeHub
+from tests.helpers.files import files_in
 
 REPO = "someone/MemPrivacy-test-GGUF"
 FILE = "tiny-qwen3-F16.gguf"
@@ -48,6 +50,7 @@ def test_download_reports_progress_verifies_and_validates(
     assert recorder.of("verify")[-1] == (len(data), len(data))
     assert recorder.of("load")[-1] == (1, 1)
     assert [name for name, *_ in recorder.events].index("verify") < [name for name, *_ in recorder.events].index("load")
+    assert list(dict.fromkeys(name for name, *_ in recorder.events)) == list(DOWNLOAD_STAGES)  # what the wizard lists
     assert files_in(models_dir) == [FILE]
     assert len(hub.gets("/cdn/")) == 1
 

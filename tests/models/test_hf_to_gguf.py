@@ -23,9 +23,9 @@ from app.core.errors import Cancelled
 from app.core.model_files import hf_to_gguf
 from app.core.model_files.errors import ConversionError
 from app.core.model_files.hf_to_gguf import convert_checkpoint_to_gguf
+from tests.helpers.files import files_in
 from tests.helpers.models import TestAssetError as AssetError
 from tests.helpers.models import fetch_sdist, load_llama
-from tests.models.conftest import files_in
 from tests.models.hf_checkpoint import TensorRecipe, write_safetensors, write_tiny_qwen3_checkpoint
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -16,12 +16,12 @@ import pytest
 from app.cli import main
 from app.core.model_files import official_prompt
 from app.core.model_files.catalog import PromptSpec, load_catalog
-from app.core.model_files.download import git_blob_id
+from app.core.model_files.download_checks import git_blob_id
 from app.core.model_files.errors import DownloadError, PromptVerificationError
 from app.core.model_files.official_prompt import fetch_official_prompt, is_installed, official_prompt_path
 from app.core.paths import app_paths
-from tests.models.conftest import files_in
-from tests.models.fake_hub import FakeHub
+from tests.helpers.fake_hub import FakeHub
+from tests.helpers.files import files_in
 
 STAND_IN = ("Instructions {{braces}} for {real_name}.\n" * 40 + "Input: {input_dialogue_content}\n").encode()
 
@@ -38,7 +38,7 @@ def spec_for(data: bytes, url: str, *fallbacks: str, variant: str = "repository"
 
 
 def test_the_stored_file_is_where_the_official_profile_looks(isolated_home: Path) -> None:
-    from app.core.detectors.model.prompts import official_template_path
+    from app.core.prompt_names import official_template_path
 
     assert official_prompt_path() == app_paths().prompts / "extract_privacy.txt" == official_template_path()
 

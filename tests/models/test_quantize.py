@@ -11,8 +11,8 @@ from app.core.errors import Cancelled
 from app.core.model_files.errors import InvalidModelFile, QuantizationError
 from app.core.model_files.gguf_info import inspect_gguf
 from app.core.model_files.quantize import parse_quantization, quantize_model
+from tests.helpers.files import files_in
 from tests.helpers.models import load_llama
-from tests.models.conftest import files_in
 
 
 @pytest.mark.parametrize(("quantization", "tensor_type"), [("Q4_K_M", "Q4_K"), ("Q8_0", "Q8_0")])

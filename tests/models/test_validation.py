@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,6 @@ from app.core.model_files.errors import InvalidModelFile
 from app.core.model_files.gguf_info import inspect_gguf
 from app.core.model_files.library import register_model, registered_model, validate_model_file
 from app.core.paths import app_paths
-from tests.models.conftest import BadFileMaker
 
 BAD_KINDS_AND_MESSAGES = [
     ("truncated", "cut short"),
@@ -21,6 +22,34 @@ BAD_KINDS_AND_MESSAGES = [
     ("empty", "empty (0 bytes)"),
     ("html", "web page"),
 ]
+
+BadFileMaker = Callable[[str], Path]
+
+
+@pytest.fixture
+def bad_gguf(tmp_path: Path, tiny_qwen3_gguf: Path) -> BadFileMaker:
+    """Make a damaged model file by kind: truncated, wrong-magic, random, empty, html."""
+
+    def make(kind: str) -> Path:
+        path = tmp_path / f"{kind}.gguf"
+        good = tiny_qwen3_gguf.read_bytes()
+        if kind == "truncated":
+            path.write_bytes(good[: len(good) * 2 // 3])
+        elif kind == "truncated-header":
+            path.write_bytes(good[:4096])
+        elif kind == "wrong-magic":
+            path.write_bytes(b"GGUX" + good[4:])
+        elif kind == "random":
+            path.write_bytes(os.urandom(64 * 1024))
+        elif kind == "empty":
+            path.write_bytes(b"")
+        elif kind == "html":
+            path.write_bytes(b"<!DOCTYPE html><html><body>Repository not found</body></html>")
+        else:
+            raise ValueError(kind)
+        return path
+
+    return make
 
 
 def test_tiny_qwen3_is_valid_and_described(tiny_qwen3_gguf: Path) -> None:

@@ -1,4 +1,5 @@
-"""Real OS parts for platform tests: a private X server (tests.helpers.xserver) and a private D-Bus session bus.
+"""Real OS parts for platform tests: a private D-Bus session bus here, and the private X server of the helper plugin
+tests.helpers.xserver (`x_display`, `xvfb_display`).
 
 Each is started once per test session and only when a test asks for it; a test whose tool is missing is skipped with
 the apt package to install. Xvfb picks a free display number itself (``-displayfd``), so parallel runs do not collide.
@@ -6,17 +7,12 @@ the apt package to install. Xvfb picks a free display number itself (``-displayf
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.xserver import START_TIMEOUT_S as _START_TIMEOUT_S
-from tests.helpers.xserver import read_line_from as _read_line_from
-from tests.helpers.xserver import require_program as _require
-from tests.helpers.xserver import x_display, xvfb_display  # noqa: F401 - fixtures shared with tests/ui
+from tests.helpers.xserver import reporting_daemon, require_program
 from tests.platform.fake_portal import FakePortal
 
 _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -37,27 +33,16 @@ _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Confi
 @pytest.fixture(scope="session")
 def private_bus_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A D-Bus session bus of our own, without service files, so no real portal can be activated on it."""
-    daemon = _require("dbus-daemon", "dbus-daemon")
+    daemon = require_program("dbus-daemon", "dbus-daemon")
     folder = tmp_path_factory.mktemp("dbus")
     config = Path(folder, "session.conf")
     config.write_text(_BUS_CONFIG.format(folder=folder))
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [daemon, f"--config-file={config}", "--nofork", "--nopidfile", f"--print-address={write_end}"],
-        pass_fds=[write_end],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    address = _read_line_from(read_end)
-    if not address:
-        process.kill()
-        pytest.fail("dbus-daemon did not report its address")
-    try:
+
+    def command(address_fd: int) -> list[str]:
+        return [daemon, f"--config-file={config}", "--nofork", "--nopidfile", f"--print-address={address_fd}"]
+
+    with reporting_daemon(command, "dbus-daemon did not report its address") as address:
         yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=_START_TIMEOUT_S)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from app.platform.autostart import (
     quote_desktop_exec,
     windows_run_value,
 )
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 COMMAND = ["/opt/Cloakroom App/cloakroom"]
 

@@ -24,7 +24,7 @@ from app.platform.clipboard_hints import (
     secret_mime_data,
     windows_format_mime,
 )
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 SECRET_TEXT = "Alice Example, alice@example.com"
 

@@ -91,34 +91,19 @@ def _render_theme(app, out_dir: Path, theme: str) -> list[Path]:
     return written
 
 
-class _WaitingModel:
-    """Stands in for a slow model: reports half its work done, then waits until it is stopped."""
-
-    name = "model"
-
-    def detect(self, text: str, *, cancel=None, progress=None) -> list:
-        from app.core.detectors.base import check_cancelled
-
-        if progress is not None:
-            progress(1, 2)
-        while not cancel.wait(0.05):
-            pass
-        check_cancelled(cancel)
-        return []
-
-
 def _render_extras(app, out_dir: Path) -> list[Path]:
     from PySide6.QtGui import QTextCursor
 
     from app.ui.review import ReviewWindow
     from app.ui.worker import DetectionWorker, ModelSlot
+    from tests.helpers.stand_in_detector import blocking_detector
 
     engine = _engine()
     slot = ModelSlot()
     engine.model = slot
     worker = DetectionWorker(engine, slot)
     worker.start()
-    worker.load_model(_WaitingModel)
+    worker.load_model(lambda: blocking_detector(chunks=2))  # half its work done, then waits until stopped
     while not worker.has_model:
         time.sleep(0.01)
     window = ReviewWindow(engine, worker)

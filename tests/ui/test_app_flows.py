@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,39 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from app.core.assembly import build_engine
 from app.core.errors import ModelError
-from app.core.findings import MODEL, Finding
 from app.core.settings import Settings
 from app.core.store import MemoryStore
-from app.core.taxonomy import Level
 from app.ui.controller import AppController
 from app.ui.worker import DetectionWorker, ModelSlot, ModelState
+from tests.helpers.stand_in_detector import StandInDetector, model_stopped
 
 SECRET_TEXT = "Mail dana@example.org, card 4111 1111 1111 1111, code: 482913."
-
-
-class SlowWordDetector:
-    """Stands in for the LLM where a test needs a slow, cancellable model: finds the word "Dana", slowly."""
-
-    name = MODEL
-
-    def __init__(self, seconds: float = 0.0, fail: bool = False) -> None:
-        self.seconds = seconds
-        self.fail = fail
-        self.started = threading.Event()
-
-    def detect(self, text: str, *, cancel=None, progress=None) -> list[Finding]:  # noqa: ANN001
-        self.started.set()
-        deadline = time.monotonic() + self.seconds
-        while time.monotonic() < deadline:
-            if cancel is not None and cancel.is_set():
-                from app.core.errors import Cancelled
-
-                raise Cancelled()
-            time.sleep(0.01)
-        if self.fail:
-            raise ModelError("the model stopped unexpectedly")
-        start = text.find("Dana")
-        return [] if start < 0 else [Finding(start, start + 4, "Dana", "Real Name", Level.PL2, MODEL)]
 
 
 @pytest.fixture
@@ -114,7 +87,7 @@ def test_empty_and_non_text_clipboards_change_nothing(qtbot: QtBot, controller: 
 
 
 def test_cancel_leaves_the_clipboard_as_it_was(qtbot: QtBot, controller: AppController, slot: ModelSlot) -> None:
-    detector = SlowWordDetector(seconds=30)
+    detector = StandInDetector(seconds=30)
     slot.detector = detector
     QGuiApplication.clipboard().setText("Dana wrote this.")
     controller.mask_clipboard()
@@ -125,7 +98,7 @@ def test_cancel_leaves_the_clipboard_as_it_was(qtbot: QtBot, controller: AppCont
 
 
 def test_a_model_error_leaves_the_clipboard_as_it_was(qtbot: QtBot, controller: AppController, slot: ModelSlot) -> None:
-    slot.detector = SlowWordDetector(fail=True)
+    slot.detector = StandInDetector(error=model_stopped())
     QGuiApplication.clipboard().setText("Dana wrote dana@example.org")
     with qtbot.waitSignal(controller.notify, timeout=10_000) as notice:
         controller.mask_clipboard()
@@ -137,7 +110,7 @@ def test_a_model_error_leaves_the_clipboard_as_it_was(qtbot: QtBot, controller: 
 def test_a_clipboard_changed_during_detection_is_not_overwritten(
     qtbot: QtBot, controller: AppController, slot: ModelSlot
 ) -> None:
-    detector = SlowWordDetector(seconds=0.5)
+    detector = StandInDetector(seconds=0.5)
     slot.detector = detector
     QGuiApplication.clipboard().setText("Dana wrote this.")
     controller.mask_clipboard()
@@ -149,7 +122,7 @@ def test_a_clipboard_changed_during_detection_is_not_overwritten(
 
 
 def test_the_event_loop_keeps_running_during_detection(qtbot: QtBot, controller: AppController, slot: ModelSlot) -> None:
-    slot.detector = SlowWordDetector(seconds=1.0)
+    slot.detector = StandInDetector(seconds=1.0)
     QGuiApplication.clipboard().setText("Dana wrote this.")
     ticks: list[int] = []
     from PySide6.QtCore import QTimer
@@ -176,7 +149,7 @@ def test_pause_makes_the_hotkeys_do_nothing(qtbot: QtBot, controller: AppControl
 def test_worker_reports_model_states(qtbot: QtBot, controller: AppController) -> None:
     worker = controller.worker
     with qtbot.waitSignals([worker.state_changed, worker.state_changed], timeout=10_000):
-        worker.load_model(lambda: SlowWordDetector())
+        worker.load_model(lambda: StandInDetector())
     assert worker.state is ModelState.READY and worker.has_model
 
     def broken():  # noqa: ANN202

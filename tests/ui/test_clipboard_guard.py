@@ -17,7 +17,7 @@ from app.platform.clipboard_hints import is_marked_secret
 from app.ui.clipboard_guard import GUARD_MIME
 from app.ui.controller import AppController
 from app.ui.worker import DetectionWorker, ModelSlot
-from tests.helpers.blocking_detector import BlockingDetector
+from tests.helpers.stand_in_detector import StandInDetector, blocking_detector, model_stopped
 
 ORIGINAL = "Dana's card is 4111 1111 1111 1111.\n"
 ORIGINAL_HTML = b"<p>Dana's card is <b>4111 1111 1111 1111</b>.</p>"
@@ -25,12 +25,12 @@ NOTICE = "Cloakroom is masking this text — paste again in a moment."
 
 
 @pytest.fixture
-def detector() -> BlockingDetector:
-    return BlockingDetector()
+def detector() -> StandInDetector:
+    return blocking_detector()
 
 
 @pytest.fixture
-def controller(qapp: QApplication, detector: BlockingDetector) -> Iterator[AppController]:
+def controller(qapp: QApplication, detector: StandInDetector) -> Iterator[AppController]:
     slot = ModelSlot()
     slot.detector = detector
     settings = Settings(clear_clipboard_seconds=60)
@@ -62,7 +62,7 @@ def _assert_original_is_back() -> None:
 
 
 def test_the_notice_is_there_before_mask_clipboard_returns(
-    qtbot: QtBot, controller: AppController, detector: BlockingDetector
+    qtbot: QtBot, controller: AppController, detector: StandInDetector
 ) -> None:
     _copy_rich_original()
     controller.mask_clipboard()
@@ -79,7 +79,7 @@ def test_the_notice_is_there_before_mask_clipboard_returns(
 
 
 def test_cancel_puts_the_original_back_in_every_format(
-    qtbot: QtBot, controller: AppController, detector: BlockingDetector
+    qtbot: QtBot, controller: AppController, detector: StandInDetector
 ) -> None:
     _copy_rich_original()
     controller.mask_clipboard()
@@ -90,8 +90,8 @@ def test_cancel_puts_the_original_back_in_every_format(
     _assert_original_is_back()
 
 
-def test_a_failure_puts_the_original_back(qtbot: QtBot, controller: AppController, detector: BlockingDetector) -> None:
-    detector.fail = True
+def test_a_failure_puts_the_original_back(qtbot: QtBot, controller: AppController, detector: StandInDetector) -> None:
+    detector.error = model_stopped()
     _copy_rich_original()
     controller.mask_clipboard()
     assert _clipboard().text() == NOTICE
@@ -101,7 +101,7 @@ def test_a_failure_puts_the_original_back(qtbot: QtBot, controller: AppControlle
     _assert_original_is_back()
 
 
-def test_nothing_to_mask_puts_the_original_back(qtbot: QtBot, controller: AppController, detector: BlockingDetector) -> None:
+def test_nothing_to_mask_puts_the_original_back(qtbot: QtBot, controller: AppController, detector: StandInDetector) -> None:
     QGuiApplication.clipboard().setText("The weather is fine.")
     controller.mask_clipboard()
     assert _clipboard().text() == NOTICE
@@ -112,9 +112,9 @@ def test_nothing_to_mask_puts_the_original_back(qtbot: QtBot, controller: AppCon
 
 @pytest.mark.parametrize("outcome", ["finish", "cancel", "fail"])
 def test_copying_again_meanwhile_wins_even_the_same_text(
-    qtbot: QtBot, controller: AppController, detector: BlockingDetector, outcome: str
+    qtbot: QtBot, controller: AppController, detector: StandInDetector, outcome: str
 ) -> None:
-    detector.fail = outcome == "fail"
+    detector.error = model_stopped() if outcome == "fail" else None
     QGuiApplication.clipboard().setText(ORIGINAL)
     controller.mask_clipboard()
     assert detector.started.wait(10)
@@ -127,7 +127,7 @@ def test_copying_again_meanwhile_wins_even_the_same_text(
     assert "left as it is" in notice.args[1] or notice.args[0] == "Clipboard changed"
 
 
-def test_quitting_while_masking_puts_the_original_back(controller: AppController, detector: BlockingDetector) -> None:
+def test_quitting_while_masking_puts_the_original_back(controller: AppController, detector: StandInDetector) -> None:
     _copy_rich_original()
     controller.mask_clipboard()
     assert detector.started.wait(10)
@@ -162,7 +162,7 @@ def test_quitting_leaves_a_clipboard_the_person_changed(qtbot: QtBot, controller
 
 
 def test_the_notice_speaks_the_interface_language(
-    qtbot: QtBot, controller: AppController, detector: BlockingDetector, qapp: QApplication
+    qtbot: QtBot, controller: AppController, detector: StandInDetector, qapp: QApplication
 ) -> None:
     from app.ui.i18n import install_translator  # noqa: PLC0415
 
@@ -179,7 +179,7 @@ def test_the_notice_speaks_the_interface_language(
 
 
 def test_optionally_the_rules_mask_is_pasted_while_the_model_works(
-    qtbot: QtBot, controller: AppController, detector: BlockingDetector
+    qtbot: QtBot, controller: AppController, detector: StandInDetector
 ) -> None:
     controller.settings.interim_rules_mask = True
     _copy_rich_original()
@@ -196,7 +196,7 @@ def test_optionally_the_rules_mask_is_pasted_while_the_model_works(
 
 
 def test_without_rules_findings_the_notice_stays_until_the_model_is_done(
-    qtbot: QtBot, controller: AppController, detector: BlockingDetector
+    qtbot: QtBot, controller: AppController, detector: StandInDetector
 ) -> None:
     controller.settings.interim_rules_mask = True
     QGuiApplication.clipboard().setText("Dana wrote this.")

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from app.ui import help as help_module
 from app.ui import i18n
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 from tests.packaging import packaging_script
 
 GUIDE = REPO_ROOT / "resources" / "guide"

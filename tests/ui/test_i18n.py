@@ -31,11 +31,11 @@ from app.ui import i18n
 from app.ui.application import CloakroomApp
 from app.ui.review import ReviewWindow
 from app.ui.settings_dialog import SettingsDialog
-from app.ui.setup_wizard import SetupWizard
+from app.ui.setup import SetupWizard
 from app.ui.summaries import core_text, join_sentences
 from app.ui.tray import Tray, TrayState
 from app.ui.type_labels import TYPE_NAMES, type_display
-from tests.conftest import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 from tests.packaging import packaging_script
 
 i18n_script = packaging_script("i18n.py")

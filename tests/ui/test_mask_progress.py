@@ -15,7 +15,7 @@ from app.core.settings import Settings
 from app.core.vault import open_vault
 from app.ui.application import CloakroomApp
 from app.ui.tray import Tray, TrayState
-from tests.helpers.blocking_detector import BlockingDetector
+from tests.helpers.stand_in_detector import StandInDetector, blocking_detector
 
 ORIGINAL = "Dana's code: 482913"
 
@@ -43,10 +43,10 @@ def test_the_tray_icon_spins_only_while_masking(qtbot: QtBot) -> None:
 
 
 @pytest.fixture
-def cloakroom(qapp: QApplication, tmp_path: Path) -> Iterator[tuple[CloakroomApp, BlockingDetector]]:
+def cloakroom(qapp: QApplication, tmp_path: Path) -> Iterator[tuple[CloakroomApp, StandInDetector]]:
     with open_vault(tmp_path / "vault.db") as vault:
         instance = CloakroomApp(qapp, Settings(first_run_done=True, use_model=False), vault, listen=False)
-        detector = BlockingDetector(chunks=3)
+        detector = blocking_detector(chunks=3)
         instance.model_slot.detector = detector
         instance.worker.start()
         yield instance, detector
@@ -56,7 +56,7 @@ def cloakroom(qapp: QApplication, tmp_path: Path) -> Iterator[tuple[CloakroomApp
 
 
 def test_the_bubble_shows_progress_and_cancel_puts_the_original_back(
-    qtbot: QtBot, cloakroom: tuple[CloakroomApp, BlockingDetector]
+    qtbot: QtBot, cloakroom: tuple[CloakroomApp, StandInDetector]
 ) -> None:
     app, _detector = cloakroom
     QGuiApplication.clipboard().setText(ORIGINAL)
@@ -73,7 +73,7 @@ def test_the_bubble_shows_progress_and_cancel_puts_the_original_back(
     assert not toast.isVisible() and not app.tray.animating
 
 
-def test_a_quick_masking_leaves_no_bubble_behind(qtbot: QtBot, cloakroom: tuple[CloakroomApp, BlockingDetector]) -> None:
+def test_a_quick_masking_leaves_no_bubble_behind(qtbot: QtBot, cloakroom: tuple[CloakroomApp, StandInDetector]) -> None:
     app, detector = cloakroom
     detector.release.set()
     QGuiApplication.clipboard().setText(ORIGINAL)

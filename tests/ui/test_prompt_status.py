@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.detectors.model.prompts import OFFICIAL_TEMPLATE_FILES, OfficialVariant
-from app.core.paths import app_paths
 from app.core.settings import DEFAULT_HOTKEYS, Settings
 from app.ui.model_status import ModelStatus
 from app.ui.prompt_status import describe_prompt, prompt_tooltip_line
 from app.ui.tray import Tray, TrayState
+from tests.helpers.models import install_official_template
 
 
 def test_the_fallback_says_the_official_prompt_is_missing_and_what_that_costs() -> None:
@@ -22,10 +19,7 @@ def test_the_fallback_says_the_official_prompt_is_missing_and_what_that_costs() 
 
 def test_an_installed_official_prompt_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     template = "Stand-in instructions.\n\nName: {real_name}\nInput: {input_dialogue_content}"
-    folder = app_paths().prompts
-    folder.mkdir(parents=True)
-    (folder / OFFICIAL_TEMPLATE_FILES[OfficialVariant.REPOSITORY]).write_text(template, encoding="utf-8")
-    known = {hashlib.sha256(template.encode()).hexdigest(): OfficialVariant.REPOSITORY}
+    _, known = install_official_template(template)
     monkeypatch.setattr("app.core.detectors.model.prompts.KNOWN_OFFICIAL_TEMPLATES", known)
     assert describe_prompt(Settings()) == "the official MemPrivacy prompt"
     assert describe_prompt(Settings(prompt_profile="card")) == "the model card's short form (your choice)"

@@ -13,12 +13,10 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from app.core.detectors.base import check_cancelled
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
 from app.core.errors import ModelOutputError
 from app.core.findings import MODEL, USER, Finding, finding_at
-from app.core.locate import find_exact
 from app.core.masking import MaskResult, UnmaskResult
 from app.core.store import MemoryStore
 from app.core.taxonomy import Level
@@ -27,6 +25,7 @@ from app.ui.review import ReviewWindow
 from app.ui.review.review_state import Status
 from app.ui.review.text_positions import TextPositions
 from app.ui.worker import DetectionWorker, ModelSlot
+from tests.helpers.stand_in_detector import StandInDetector
 
 EMAIL = "ann.lee@example.com"
 KEY = "sk-proj-abcdefghijklmnop1234567890ABCD"
@@ -38,29 +37,6 @@ def utf16_units(text: str) -> int:
 
 
 # --- fixtures -----------------------------------------------------------------------------------------------------
-
-
-class StandInModel:
-    """A thin stand-in for the LLM: finds one fixed word; can wait on a gate (checking ``cancel``) or fail."""
-
-    name = MODEL
-
-    def __init__(self, word: str, *, gate: threading.Event | None = None, error: Exception | None = None) -> None:
-        self.word = word
-        self.gate = gate
-        self.error = error
-        self.started = threading.Event()
-
-    def detect(self, text: str, *, cancel: threading.Event | None = None, progress=None) -> list[Finding]:
-        self.started.set()
-        while self.gate is not None and not self.gate.wait(0.01):
-            check_cancelled(cancel)
-        if self.error is not None:
-            raise self.error
-        if progress is not None:
-            progress(1, 1)
-        spans = find_exact(text, self.word)
-        return [finding_at(text, start, end, "Real Name", Level.PL2, MODEL) for start, end in spans]
 
 
 @pytest.fixture
@@ -93,7 +69,7 @@ def gate() -> Iterator[threading.Event]:
     event.set()  # never leave the worker thread waiting
 
 
-def start_worker(engine: Engine, model: StandInModel) -> DetectionWorker:
+def start_worker(engine: Engine, model: StandInDetector) -> DetectionWorker:
     slot = ModelSlot()
     engine.model = slot
     worker = DetectionWorker(engine, slot)
@@ -107,7 +83,7 @@ def with_worker(engine: Engine) -> Iterator:
     """Call with a stand-in model; the worker thread is shut down after the test."""
     workers: list[DetectionWorker] = []
 
-    def make(model: StandInModel) -> DetectionWorker:
+    def make(model: StandInDetector) -> DetectionWorker:
         worker = start_worker(engine, model)
         workers.append(worker)
         return worker
@@ -298,7 +274,7 @@ def test_input_the_engine_refuses_is_reported_and_the_clipboard_is_untouched(win
 
 
 def test_model_findings_join_the_rules_findings_when_they_arrive(qtbot, engine: Engine, with_worker) -> None:
-    worker = with_worker(StandInModel("Zed"))
+    worker = with_worker(StandInDetector("Zed"))
     window = open_window(qtbot, engine, worker)
     window.set_mask_text(f"Zed wrote {EMAIL}")
     assert items_of(window, EMAIL)  # rules at once
@@ -317,7 +293,7 @@ def test_a_model_that_becomes_ready_checks_the_text_already_shown(qtbot, engine:
         window = open_window(qtbot, engine, worker)
         window.set_mask_text(f"Zed wrote {EMAIL}")
         assert not window.mask_tab.model_running
-        worker.load_model(lambda: StandInModel("Zed"))
+        worker.load_model(lambda: StandInDetector("Zed"))
         qtbot.waitUntil(lambda: bool(items_of(window, "Zed")), timeout=5000)
         assert window.mask_tab.model_label.text() in ("Model ready", "Model checking…")
     finally:
@@ -327,7 +303,7 @@ def test_a_model_that_becomes_ready_checks_the_text_already_shown(qtbot, engine:
 def test_an_edit_cancels_the_running_job_and_stale_results_are_ignored(
     qtbot, engine: Engine, with_worker, gate: threading.Event
 ) -> None:
-    model = StandInModel("Zed", gate=gate)
+    model = StandInDetector("Zed", release=gate)
     worker = with_worker(model)
     window = open_window(qtbot, engine, worker)
     tab = window.mask_tab
@@ -350,7 +326,7 @@ def test_an_edit_cancels_the_running_job_and_stale_results_are_ignored(
 def test_stopping_the_model_keeps_the_rules_findings_and_says_so(
     qtbot, engine: Engine, with_worker, gate: threading.Event
 ) -> None:
-    model = StandInModel("Zed", gate=gate)
+    model = StandInDetector("Zed", release=gate)
     window = open_window(qtbot, engine, with_worker(model))
     tab = window.mask_tab
     window.set_mask_text(f"Zed wrote {EMAIL}")
@@ -366,7 +342,7 @@ def test_stopping_the_model_keeps_the_rules_findings_and_says_so(
 def test_a_failed_model_job_keeps_the_rules_findings_and_shows_the_message(
     qtbot, engine: Engine, with_worker
 ) -> None:
-    model = StandInModel("Zed", error=ModelOutputError("The model's answer was cut off."))
+    model = StandInDetector("Zed", error=ModelOutputError("The model's answer was cut off."))
     window = open_window(qtbot, engine, with_worker(model))
     window.set_mask_text(f"Zed wrote {EMAIL}")
     qtbot.waitUntil(lambda: not window.mask_tab.model_running, timeout=5000)
@@ -439,18 +415,14 @@ def test_the_window_remembers_its_size_and_position(qtbot, engine: Engine) -> No
     assert (second.width(), second.height()) == (740, 500)
 
 
-class StreamingStandIn(StandInModel):
+class StreamingStandIn(StandInDetector):
     """Reports its word's findings early (as the real model does per completed answer element), then waits."""
 
-    streams_findings = True
-
     def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:  # noqa: ANN001
-        spans = find_exact(text, self.word)
-        found = [finding_at(text, start, end, "Real Name", Level.PL2, MODEL) for start, end in spans]
         if progress is not None:
             progress(0, 2)
         if on_findings is not None:
-            on_findings(found)
+            on_findings(self.findings_in(text))
         return super().detect(text, cancel=cancel, progress=progress)
 
 
@@ -465,7 +437,7 @@ def window_with_a_streamed_finding(qtbot, engine: Engine, worker: DetectionWorke
 def test_streamed_model_findings_can_be_reviewed_before_the_model_is_done(
     qtbot, engine: Engine, with_worker, gate: threading.Event
 ) -> None:
-    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", gate=gate)))
+    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", release=gate)))
     tab = window.mask_tab
     assert tab.model_running and tab.progress_label.text() == "part 1 of 2 · 1 found so far"
     assert tab.preview_edit.text() == "<Real_Name_1> wrote <Email_1>"
@@ -480,7 +452,7 @@ def test_streamed_model_findings_can_be_reviewed_before_the_model_is_done(
 def test_stopping_keeps_the_streamed_findings_marked_incomplete(
     qtbot, engine: Engine, with_worker, gate: threading.Event
 ) -> None:
-    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", gate=gate)))
+    window = window_with_a_streamed_finding(qtbot, engine, with_worker(StreamingStandIn("Zed", release=gate)))
     tab = window.mask_tab
     qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not tab.model_running, timeout=5000)

@@ -1,7 +1,7 @@
 """The setup assistant end to end with real parts: real GGUF files, llama.cpp, a fake hub on 127.0.0.1, real threads.
 
 The test run's detector is the real `ModelDetector` on the tiny random-weight qwen3 model. Such a model writes
-gibberish until its answer limit, so most tests steer it (`decoding.FixedAnswer`, made for random-weight stand-ins)
+gibberish until its answer limit, so most tests steer it (`decoders.FixedAnswer`, made for random-weight stand-ins)
 to a known short answer; one test runs the app's own loader with a tiny answer limit and checks only that the page
 shows an outcome.
 """
@@ -22,20 +22,24 @@ from PySide6.QtWidgets import QTableWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from app.core.assembly import LoadedModelDetector
-from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.model_files import convert as conversion
 from app.core.model_files import official_prompt
+from app.core.model_files.catalog import load_catalog
 from app.core.model_files.library import registered_model
 from app.core.model_files.runtime import load_model
 from app.core.paths import app_paths
 from app.core.settings import Settings
-from app.ui import model_status, setup_wizard
+from app.ui import model_status
 from app.ui.background_job import BackgroundJob
 from app.ui.model_status import ModelStatus
-from app.ui.setup_wizard import PERMILLE, Page, SetupWizard, Source
-from tests.helpers.models import tiny_qwen3_gguf  # noqa: F401 - a fixture
-from tests.models.fake_hub import FakeHub, git_blob_id, serve
+from app.ui.setup import SetupWizard
+from app.ui.setup import pages as setup_pages
+from app.ui.setup import wizard as setup_assistant
+from app.ui.setup.pages import Page, Source
+from app.ui.setup.progress_page import PERMILLE
+from tests.helpers.fake_hub import FakeHub, git_blob_id
 
 REPO = "my-org/MemPrivacy-4B-RL-GGUF"
 FILENAME = "MemPrivacy-4B-RL-Q4_K_M.gguf"
@@ -67,15 +71,6 @@ def no_job_outlives_its_test(qtbot: QtBot) -> Iterator[None]:
     for job in list(BackgroundJob._running_jobs):
         job.cancel()
     qtbot.waitUntil(lambda: not BackgroundJob._running_jobs, timeout=WAIT_MS)
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    with serve() as fake:
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        yield fake
 
 
 @pytest.fixture
@@ -150,7 +145,7 @@ def test_skipping_keeps_a_model_already_set(qtbot: QtBot, settings: Settings) ->
 
 
 def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811 - the fixture
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
     go_to_source(wizard, Source.FILE)
@@ -187,7 +182,7 @@ def test_a_gguf_file_is_checked_shown_tried_and_becomes_the_model(
 
 
 def test_the_apps_own_loader_runs_the_test_and_the_page_shows_its_outcome(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Unsteered, random weights ramble: with a tiny answer limit that is a cut-off answer, shown as such."""
     monkeypatch.setattr(model_status, "TRIAL_MAX_NEW_TOKENS", 4)
@@ -207,7 +202,7 @@ def test_the_apps_own_loader_runs_the_test_and_the_page_shows_its_outcome(
 
 @pytest.mark.parametrize("damage", ["web page", "truncated"])
 def test_a_broken_file_is_refused_clearly_and_nothing_is_registered(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, tmp_path: Path, damage: str  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path, tmp_path: Path, damage: str
 ) -> None:
     broken = tmp_path / "model.gguf"
     if damage == "web page":
@@ -249,7 +244,7 @@ def start_download(qtbot: QtBot, wizard: SetupWizard) -> list[int]:
 
 
 def test_a_download_shows_its_progress_is_verified_and_becomes_the_model(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
@@ -277,7 +272,7 @@ def endless(hub: FakeHub, data: bytes) -> None:
 
 
 def test_stopping_a_download_midway_leaves_nothing_in_the_models_folder(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     endless(hub, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings)
@@ -295,7 +290,7 @@ def test_stopping_a_download_midway_leaves_nothing_in_the_models_folder(
 
 
 def test_cancelling_the_assistant_during_a_download_stops_it_then_closes(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     endless(hub, tiny_qwen3_gguf.read_bytes())
     wizard = open_wizard(qtbot, settings)
@@ -310,7 +305,7 @@ def test_cancelling_the_assistant_during_a_download_stops_it_then_closes(
 
 
 def test_a_checksum_mismatch_is_an_error_with_a_way_forward(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path
 ) -> None:
     hub.add(REPO, FILENAME, tiny_qwen3_gguf.read_bytes(), advertise_sha256="0" * 64)
     wizard = open_wizard(qtbot, settings)
@@ -394,7 +389,7 @@ def serve_prompt(hub: FakeHub, monkeypatch: pytest.MonkeyPatch, served: bytes) -
 
 
 def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT.replace(b"template", b"tampered"))
     wizard = open_wizard(qtbot, settings, trial_loader=steered_loader)
@@ -417,7 +412,7 @@ def test_the_official_prompt_is_stored_only_when_it_is_the_published_file(
 
 
 def wizard_after_its_test_run(
-    qtbot: QtBot, settings: Settings, model: Path, loader: setup_wizard.TrialLoader
+    qtbot: QtBot, settings: Settings, model: Path, loader: model_status.TrialLoader
 ) -> SetupWizard:
     """The wizard on its Test page for a file the person chose, once the test run has an outcome."""
     wizard = open_wizard(qtbot, settings, trial_loader=loader)
@@ -430,7 +425,7 @@ def wizard_after_its_test_run(
 
 
 def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT)
@@ -450,7 +445,7 @@ def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
 
 
 def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,  # noqa: F811
+    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, b"")
@@ -467,7 +462,7 @@ def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
 
 
 def test_model_status_shows_the_file_and_a_test_measures_it(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     status = ModelStatus(settings, trial_loader=steered_loader)
     qtbot.addWidget(status)
@@ -486,13 +481,13 @@ def test_model_status_shows_the_file_and_a_test_measures_it(
 
 
 def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     from app.core.model_files import speed
     from app.core.model_files.gguf_info import inspect_gguf
 
     info = inspect_gguf(tiny_qwen3_gguf)
-    model = dataclasses.replace(setup_wizard.load_catalog().find("1.7b"), parameters=info.parameter_count)
+    model = dataclasses.replace(load_catalog().find("1.7b"), parameters=info.parameter_count)
     rate = speed.Speed(prompt_tokens_per_s=70.0, steps_per_s=35.0)  # 80/70 + 60/35: about 3 s for a chat message
     speed.save_estimates([speed.SpeedOption(model, info.quantization, rate, 0, True)])
     status = ModelStatus(settings, trial_loader=steered_loader)
@@ -508,7 +503,7 @@ def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
 
 
 def test_model_status_shows_the_apps_loaded_model(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path  # noqa: F811
+    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
 ) -> None:
     loaded = load_model(tiny_qwen3_gguf, n_ctx=512, n_threads=1, n_gpu_layers=0)
     try:
@@ -546,10 +541,11 @@ def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
     for path in sorted(checkpoint.iterdir()):
         hub.add("test-org/MemPrivacy-tiny-RL", path.name, path.read_bytes(), lfs=path.suffix == ".safetensors")
     weights = sum(path.stat().st_size for path in checkpoint.iterdir())
-    real = setup_wizard.load_catalog()
+    real = load_catalog()
     tiny = tuple(dataclasses.replace(model, repo="test-org/MemPrivacy-tiny-RL", weights_bytes=weights,
                                      gguf_sizes={"BF16": weights, "Q8_0": weights // 2}) for model in real.models)
-    monkeypatch.setattr(setup_wizard, "load_catalog", lambda: dataclasses.replace(real, models=tiny))
+    for module in (setup_pages, setup_assistant):  # the pages offer the catalogue's models; the wizard recommends one
+        monkeypatch.setattr(module, "load_catalog", lambda: dataclasses.replace(real, models=tiny))
 
     wizard = open_wizard(qtbot, settings)
     go_to_source(wizard, Source.CONVERT)

@@ -10,7 +10,7 @@ import llama_cpp
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.detectors.model.decoding import FixedAnswer
+from app.core.detectors.model.decoders import FixedAnswer
 from app.core.detectors.model.detector import ModelDetector
 from app.core.detectors.rules import RulesDetector
 from app.core.engine import Engine
@@ -18,7 +18,7 @@ from app.core.findings import MODEL
 from app.core.store import MemoryStore
 from app.ui.review import ReviewWindow
 from app.ui.worker import DetectionWorker, ModelSlot, ModelState
-from tests.helpers.models import tiny_qwen3_gguf, tiny_qwen3_llama  # noqa: F401 - fixtures
+from tests.helpers.stand_in_detector import BorrowedModel
 
 TEXT = "Zed Quill met Ann Brook at the station; Zed Quill paid."
 ITEMS = [
@@ -28,14 +28,14 @@ ITEMS = [
 
 
 @pytest.fixture
-def worker(tiny_qwen3_llama: llama_cpp.Llama) -> Iterator[DetectionWorker]:  # noqa: F811
+def worker(tiny_qwen3_llama: llama_cpp.Llama) -> Iterator[DetectionWorker]:
     llama = tiny_qwen3_llama
     answer = llama.tokenize(json.dumps(ITEMS).encode(), add_bos=False, special=False)
     slot = ModelSlot()
     running = DetectionWorker(Engine(MemoryStore(), rules=RulesDetector(), model=slot), slot)
     running.start()
-    running.load_model(lambda: ModelDetector(llama, max_new_tokens=200, decoding="plain",
-                                             steering=FixedAnswer(answer, llama.token_eos())))
+    running.load_model(lambda: BorrowedModel(ModelDetector(llama, max_new_tokens=200, decoding="plain",
+                                                           steering=FixedAnswer(answer, llama.token_eos()))))
     yield running
     running.shutdown()
 

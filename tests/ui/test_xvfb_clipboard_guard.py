@@ -16,10 +16,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.helpers.xserver import require_program, xvfb_display  # noqa: F401 - a fixture
-from tests.ui.test_xvfb_end_to_end import TEXT as END_TO_END_TEXT
-from tests.ui.test_xvfb_end_to_end import app_environment, running_app  # noqa: F401 - fixtures
+from tests.helpers.paths import REPO_ROOT
+from tests.helpers.running_app import TEXT as END_TO_END_TEXT
+from tests.helpers.xserver import require_program
 
 pytestmark = pytest.mark.xvfb
 ARTIFACTS = REPO_ROOT / "artifacts"
@@ -76,7 +75,7 @@ class GuardedApp:
 
 
 @pytest.fixture
-def app(xvfb_display: str) -> Iterator[GuardedApp]:  # noqa: F811
+def app(xvfb_display: str) -> Iterator[GuardedApp]:
     require_program("xclip", "xclip")
     environment = dict(os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO_ROOT))
     guarded = GuardedApp(environment)
@@ -136,7 +135,7 @@ def _xclip_paste(environment: dict[str, str]) -> bytes:
     return subprocess.run(command, capture_output=True, env=environment, check=False, timeout=10).stdout
 
 
-def test_the_mask_hotkey_takes_the_original_off_the_clipboard_at_once(running_app: dict[str, str]) -> None:  # noqa: F811
+def test_the_mask_hotkey_takes_the_original_off_the_clipboard_at_once(running_app: dict[str, str]) -> None:
     """Ctrl+Alt+M pressed through XTEST on the real app: the first change other programs see is the notice or the
     masked text, never the original. The time from the key press to that change is written to
     artifacts/clipboard-guard-hotkey.json (it includes starting xdotool and xclip: an upper bound)."""

@@ -7,61 +7,17 @@ saved to artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.helpers.keyring_backends import FILE_KEYCHAIN_NAME, KEYCHAIN_FILE_ENV
-from tests.helpers.xserver import require_program, xvfb_display  # noqa: F401 - a fixture
+from tests.helpers.paths import REPO_ROOT
+from tests.helpers.running_app import TEXT, wait_for
 
 pytestmark = pytest.mark.xvfb
 ARTIFACTS = REPO_ROOT / "artifacts"
-TEXT = "Hi, write to dana.reyes@example.org or call +1 415 555 0100. My card is 4111 1111 1111 1111."
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def app_environment(xvfb_display: str, isolated_home: Path) -> dict[str, str]:  # noqa: F811
-    require_program("xclip", "xclip")
-    (isolated_home / "config").mkdir(parents=True, exist_ok=True)
-    (isolated_home / "config" / "settings.json").write_text(json.dumps({"first_run_done": True}))
-    environment = dict(os.environ)
-    environment.update(
-        DISPLAY=xvfb_display,
-        QT_QPA_PLATFORM="xcb",
-        CLOAKROOM_HOME=str(isolated_home),
-        PYTHON_KEYRING_BACKEND=FILE_KEYCHAIN_NAME,
-        PYTHONPATH=str(REPO_ROOT),
-        **{KEYCHAIN_FILE_ENV: str(isolated_home / "keychain.json")},
-    )
-    environment.pop("CLOAKROOM_PASSPHRASE", None)
-    return environment
-
-
-@pytest.fixture
-def running_app(app_environment: dict[str, str]) -> Iterator[dict[str, str]]:
-    process = subprocess.Popen([sys.executable, "-m", "app"], env=app_environment, cwd=REPO_ROOT)
-    socket_path = Path(app_environment["CLOAKROOM_HOME"]) / "cache" / "run" / "ipc.sock"
-    _wait_for(lambda: socket_path.exists() or process.poll() is not None, what="the app to listen")
-    assert process.poll() is None, "the app exited at start"
-    yield app_environment
-    process.terminate()
-    process.wait(timeout=30)
 
 
 def _set_clipboard(text: str, environment: dict[str, str]) -> None:
@@ -82,14 +38,14 @@ def test_mask_and_unmask_through_the_real_clipboard(running_app: dict[str, str])
     environment = running_app
     _set_clipboard(TEXT, environment)
     _cloakroom("--mask-clipboard", environment)
-    _wait_for(lambda: _clipboard(environment) not in ("", TEXT), what="the masked clipboard")
+    wait_for(lambda: _clipboard(environment) not in ("", TEXT), what="the masked clipboard")
     masked = _clipboard(environment)
     assert masked == "Hi, write to <Email_1> or call <Phone_Number_1>. My card is <Bank_Payment_Card_Number_1>."
 
     answer = "Done: I emailed <Email 1> and will call [Phone_Number_1]."
     _set_clipboard(answer, environment)
     _cloakroom("--unmask-clipboard", environment)
-    _wait_for(lambda: _clipboard(environment) not in ("", answer), what="the restored clipboard")
+    wait_for(lambda: _clipboard(environment) not in ("", answer), what="the restored clipboard")
     assert _clipboard(environment) == "Done: I emailed dana.reyes@example.org and will call +1 415 555 0100."
     targets = _clipboard(environment, "TARGETS").split()
     assert "x-kde-passwordManagerHint" in targets

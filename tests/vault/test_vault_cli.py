@@ -16,18 +16,17 @@ from keyring.backends import fail
 from app.cli import main
 from app.core.store import PlaceholderRequest
 from app.core.taxonomy import Level
-from app.core.vault import ScryptParams, open_vault, read_keyinfo
-from tests.conftest import REPO_ROOT
+from app.core.vault import open_vault, read_keyinfo
 from tests.helpers.keyring_backends import MemoryKeyring
-from tests.vault.conftest import FAST_SCRYPT, snapshot, worker_environment
+from tests.helpers.paths import REPO_ROOT
+from tests.helpers.vault import snapshot
+from tests.helpers.vault_keys import keychain_environment
 
 ORIGINALS = ["dana.reyes@example.org", "Zoë Ångström", "hunter2-Secret!"]
 
 
-@pytest.fixture(autouse=True)
-def cheap_default_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The commands use the default scrypt cost; these tests swap in a cheap one (the KDF is still real scrypt)."""
-    monkeypatch.setattr(ScryptParams.__init__, "__defaults__", (FAST_SCRYPT.n, FAST_SCRYPT.r, FAST_SCRYPT.p))
+# The commands use the default scrypt cost; these tests swap in a cheap one (the KDF is still real scrypt).
+pytestmark = pytest.mark.usefixtures("cheap_default_scrypt")
 
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -225,7 +224,7 @@ def test_cloakroom_mask_and_unmask_in_separate_processes(tmp_path: Path, vault_p
 
     def cloakroom(*argv: str, stdin: str | None = None) -> str:
         done = subprocess.run([sys.executable, "-m", "app", *argv, "--vault", str(vault_path)], input=stdin,
-                              capture_output=True, text=True, cwd=REPO_ROOT, env=worker_environment(keychain),
+                              capture_output=True, text=True, cwd=REPO_ROOT, env=keychain_environment(keychain),
                               timeout=120, check=False)
         assert done.returncode == 0, done.stderr
         assert "dana.reyes" not in done.stderr

@@ -32,7 +32,8 @@ from app.core.vault import (
 from app.core.vault import keys as vault_keys
 from app.core.vault.files import vault_files
 from tests.helpers.keyring_backends import MemoryKeyring
-from tests.vault.conftest import FAST_SCRYPT, snapshot
+from tests.helpers.vault import snapshot
+from tests.helpers.vault_keys import FAST_SCRYPT
 
 SECRET = "s3cret-value@example.org"
 

@@ -18,7 +18,7 @@ from app.core.masking import mask_text
 from app.core.store import PlaceholderRequest
 from app.core.taxonomy import Level
 from app.core.vault import open_vault
-from tests.vault.conftest import read_json, run_worker, start_worker
+from tests.helpers.vault import read_json, run_worker, start_worker
 
 # Deliberately varied: ASCII, accents, Chinese, and a value with spaces that normalisation must keep together.
 ORIGINALS = ["dana.reyes@example.org", "Zoë Ångström", "张伟", "+44 20 7946 0958", "hunter2-Secret!"]

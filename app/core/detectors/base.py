@@ -12,6 +12,9 @@ from app.core.findings import Finding
 ProgressCallback = Callable[[int, int], None]
 """Called with (done, total) units of work, e.g. chunks of a long text."""
 
+FindingsCallback = Callable[[list[Finding]], None]
+"""Receives early findings while a detector is still working (the model's, element by element): a preview only."""
+
 
 class Detector(Protocol):
     """Finds private spans. Implementations must not log, print or keep the text they are given."""

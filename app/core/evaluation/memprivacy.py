@@ -33,7 +33,7 @@ class DialogueMessage:
 
     text: str
     role: str
-    user_name: str
+    real_name: str
     gold: tuple[Item, ...]
     line: int
     index: int
@@ -56,8 +56,8 @@ def _labels(raw: object, where: str) -> tuple[Item, ...]:
 def _user_messages(record: object, line: int) -> Iterator[DialogueMessage]:
     if not isinstance(record, dict) or not isinstance(record.get("dialogues"), list):
         raise InputError(f"line {line}: expected an object with a dialogues list (MemPrivacy format).")
-    metadata = record.get("metadata") if isinstance(record.get("metadata"), dict) else {}
-    user_name = str(metadata.get("user_name") or "")
+    metadata = record.get("metadata")
+    real_name = str(metadata.get("user_name") or "") if isinstance(metadata, dict) else ""  # the data set's own key
     for index, dialogue in enumerate(record["dialogues"]):
         where = f"line {line}, message {index + 1}"
         if not isinstance(dialogue, dict) or not isinstance(dialogue.get("content"), str):
@@ -65,7 +65,7 @@ def _user_messages(record: object, line: int) -> Iterator[DialogueMessage]:
         yield DialogueMessage(
             text=dialogue["content"],
             role=str(dialogue.get("role") or ""),
-            user_name=user_name,
+            real_name=real_name,
             gold=_labels(dialogue.get("privacy_info"), where),
             line=line,
             index=index,

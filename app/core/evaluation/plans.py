@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.errors import ConfigError
-from app.core.evaluation.runner import BOTH, MODEL_ONLY, RULES_ONLY, ModelInfo, RunPlan, file_sha256
+from app.core.evaluation.datasets import file_sha256
+from app.core.evaluation.machine import ModelInfo
+from app.core.evaluation.runner import BOTH, MODEL_ONLY, RULES_ONLY, RunPlan
 from app.core.settings import Settings
 
 if TYPE_CHECKING:

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from app.core.evaluation import presidio
+from app.core.evaluation.datasets import presidio_entity_level
 from app.core.evaluation.metrics import Counts
-from app.core.evaluation.runner import EvalResult, PaperScorer, PresidioScorer, RunResult, presidio_entity_level
+from app.core.evaluation.runner import EvalResult, RunResult
+from app.core.evaluation.scorers import PaperScorer, PresidioScorer
 from app.core.evaluation.targets import TargetCheck, check_targets
 from app.core.model_files.gguf_info import format_bytes
 from app.core.taxonomy import Level

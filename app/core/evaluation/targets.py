@@ -16,9 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.evaluation import memprivacy, presidio
-from app.core.evaluation.runner import BOTH, MODEL_ONLY, RULES_ONLY, EvalResult, PaperScorer, PresidioScorer, RunResult
+from app.core.evaluation.runner import BOTH, MODEL_ONLY, RULES_ONLY, EvalResult, RunResult
+from app.core.evaluation.scorers import PaperScorer, PresidioScorer
 
 STRICT_PRESIDIO_ENTITIES = ("EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN")
+# The one place these figures are written: the rules benchmark and the tests on the shared data read them from here.
+PRESIDIO_RULES_TARGETS: dict[str, tuple[float, float]] = {
+    **{entity: (0.98, 0.95) for entity in STRICT_PRESIDIO_ENTITIES},
+    "PHONE_NUMBER": (0.90, 0.85),
+}
+"""Presidio entity → (minimum recall, minimum precision) of the rules alone."""
+MEMPRIVACY_RULES_TYPES = ("Email", "Phone Number")
+MEMPRIVACY_RULES_RECALL = 0.95
+"""The minimum recall of the rules alone on each of `MEMPRIVACY_RULES_TYPES` in the PersonaMem-v2 sample."""
 PAPER_F1_PERSONAMEM = 0.9448
 PAPER_F1_TOLERANCE = 0.02
 
@@ -41,8 +51,7 @@ def _at_least(run: str, name: str, value: float | None, minimum: float) -> Targe
 
 def _presidio_checks(run: RunResult, scorer: PresidioScorer) -> list[TargetCheck]:
     checks = []
-    limits = {entity: (0.98, 0.95) for entity in STRICT_PRESIDIO_ENTITIES} | {"PHONE_NUMBER": (0.90, 0.85)}
-    for entity, (recall, precision) in limits.items():
+    for entity, (recall, precision) in PRESIDIO_RULES_TARGETS.items():
         counts = scorer.scores.by_entity.get(entity, presidio.EntityCounts())
         checks.append(_at_least(run.label, f"{entity} recall", counts.recall, recall))
         checks.append(_at_least(run.label, f"{entity} precision", counts.precision, precision))
@@ -51,9 +60,10 @@ def _presidio_checks(run: RunResult, scorer: PresidioScorer) -> list[TargetCheck
 
 def _memprivacy_rules_checks(run: RunResult, scorer: PaperScorer) -> list[TargetCheck]:
     checks = []
-    for type_name in ("Email", "Phone Number"):
+    for type_name in MEMPRIVACY_RULES_TYPES:
         counts = scorer.scores.by_type.get(type_name)
-        checks.append(_at_least(run.label, f"{type_name} recall", counts.recall if counts else None, 0.95))
+        recall = counts.recall if counts else None
+        checks.append(_at_least(run.label, f"{type_name} recall", recall, MEMPRIVACY_RULES_RECALL))
     return checks
 
 

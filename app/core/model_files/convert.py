@@ -39,17 +39,21 @@ from pathlib import Path, PurePosixPath
 from app.core.errors import Cancelled
 from app.core.model_files.catalog import CatalogModel
 from app.core.model_files.child_log import log_ending
-from app.core.model_files.download import HubClient, download_snapshot, ensure_free_space
+from app.core.model_files.download import download_snapshot
+from app.core.model_files.download_checks import ensure_free_space
 from app.core.model_files.errors import ConversionError, MissingConversionTools
 from app.core.model_files.gguf_info import inspect_gguf
 from app.core.model_files.hf_to_gguf import convert_checkpoint_to_gguf, converted_size
+from app.core.model_files.hub_client import HubClient
 from app.core.model_files.library import PARTIAL_SUFFIX, ModelCheck, models_folder, validate_model_file
 from app.core.model_files.progress import (
     CHECK,
     CLEANUP,
     CONVERT,
     CONVERTER,
+    DOWNLOAD,
     LOAD,
+    QUANTIZE,
     ProgressCallback,
     raise_if_cancelled,
     report,
@@ -315,6 +319,16 @@ def _check_disk(model: CatalogModel, work: Path, target: Path, quantization: str
         return
     ensure_free_space(work, needs_in_work, what=f"converting {model.name}")
     ensure_free_space(target.parent, result, what=f"the converted {model.name}")
+
+
+def conversion_stages(quantization: str) -> list[str]:
+    """The stages `convert_official_model` reports for ``quantization``, in order: the one list a progress view shows.
+
+    Quantizing is a stage of its own unless the result stays unquantized. Fetching llama.cpp's converter (`CONVERTER`)
+    is left out: it happens only when that converter is chosen, and shows as part of the check.
+    """
+    quantize = [] if quantization in UNQUANTIZED else [QUANTIZE]
+    return [CHECK, DOWNLOAD, CONVERT, *quantize, LOAD, CLEANUP]
 
 
 def convert_official_model(

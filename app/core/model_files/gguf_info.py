@@ -225,7 +225,7 @@ class _Cursor:
     def unpack(self, fmt: str, what: str) -> int | float | bool:
         width = struct.calcsize(fmt)
         self.need(width, what)
-        (value,) = struct.unpack_from(fmt, self.buffer, self.position)
+        value: int | float | bool = struct.unpack_from(fmt, self.buffer, self.position)[0]
         self.position += width
         return value
 

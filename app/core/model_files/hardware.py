@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.model_files.backends import load_backends
 from app.core.model_files.catalog import Catalog, CatalogModel
 from app.core.model_files.gguf_info import format_bytes
 
@@ -324,6 +325,7 @@ def gpu_offload_supported() -> bool:
     try:
         import llama_cpp
 
+        load_backends()
         return bool(llama_cpp.llama_supports_gpu_offload())
     except (ImportError, OSError, AttributeError):
         return False

@@ -28,7 +28,7 @@ from typing import IO, Any
 import numpy as np
 
 from app.core.errors import Cancelled
-from app.core.model_files.download import ensure_free_space
+from app.core.model_files.download_checks import ensure_free_space
 from app.core.model_files.errors import ConversionError
 from app.core.model_files.library import PARTIAL_SUFFIX
 from app.core.model_files.progress import CONVERT, ProgressCallback, report

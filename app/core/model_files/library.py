@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.model_files.backends import load_backends
 from app.core.model_files.errors import InvalidModelFile
 from app.core.model_files.gguf_info import EXPECTED_ARCHITECTURE, GgufInfo, inspect_gguf, require_weights
 from app.core.paths import app_paths
@@ -50,6 +51,7 @@ def check_loads(path: Path) -> None:
     try:
         import llama_cpp
 
+        load_backends()
         llama = llama_cpp.Llama(
             model_path=str(path),
             n_ctx=LOAD_CHECK_CONTEXT,

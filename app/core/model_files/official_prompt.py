@@ -5,7 +5,7 @@ repository, and getting a MemPrivacy model does so too (`fetch_missing_official_
 this prompt, and runs best with it. What arrives is accepted only if its size, git blob id and SHA-256 all equal the
 published file's (the catalog holds them), so a moved branch, a mirror or a tampered connection can never slip
 another prompt into the detector. Each variant (the repository's template and the benchmark's) is stored under its
-own name in ``app_paths().prompts``, where its prompt profile looks for it (`prompts.official_template_path`).
+own name in ``app_paths().prompts``, where its prompt profile looks for it (`prompt_names.official_template_path`).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import urllib.request
 from pathlib import Path
 
 from app import __version__
-from app.core.detectors.model.prompts import OfficialVariant, official_template_path
 from app.core.model_files.catalog import PromptSpec, load_catalog
-from app.core.model_files.download import git_blob_id
+from app.core.model_files.download_checks import git_blob_id
 from app.core.model_files.errors import DownloadError, PromptVerificationError
 from app.core.model_files.progress import DOWNLOAD, ProgressCallback, raise_if_cancelled, report
 from app.core.paths import app_paths
+from app.core.prompt_names import OfficialVariant, official_template_path
 
 TIMEOUT_S = 30.0
 CHUNK_BYTES = 16 * 1024

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.model_files.backends import load_backends
 from app.core.model_files.errors import ModelLoadError
 from app.core.model_files.gguf_info import GgufInfo, inspect_gguf, require_weights
 from app.core.model_files.hardware import default_thread_count, gpu_offload_supported, process_memory_bytes
@@ -95,6 +96,8 @@ def _weights_bytes(llama: Any) -> int | None:
 
 def _default_factory(**kwargs: Any) -> llama_cpp.Llama:
     import llama_cpp
+
+    load_backends()
 
     return llama_cpp.Llama(**kwargs)
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from app.core.model_files.backends import load_backends
 from app.core.model_files.catalog import Catalog, CatalogModel
 from app.core.model_files.gguf_info import format_bytes
 from app.core.model_files.hardware import HardwareInfo
@@ -184,7 +185,7 @@ def write_stand_in(path: Path, shape: ModelShape, layers: int = STAND_IN_LAYERS)
     writer.add_token_merges(["! !"])
     writer.add_eos_token_id(STAND_IN_VOCAB - 1)
     writer.add_bos_token_id(STAND_IN_VOCAB - 1)
-    tensors = [("token_embd.weight", (STAND_IN_VOCAB, shape.embedding))]
+    tensors: list[tuple[str, tuple[int, ...]]] = [("token_embd.weight", (STAND_IN_VOCAB, shape.embedding))]
     for block in range(layers):
         tensors += _block_tensors(shape, block)
     tensors.append(("output_norm.weight", (shape.embedding,)))
@@ -211,6 +212,7 @@ LlamaFactory = Callable[..., Any]
 def _default_llama(**options: Any) -> Any:
     import llama_cpp
 
+    load_backends()
     return llama_cpp.Llama(verbose=False, **options)
 
 

@@ -3,7 +3,8 @@ or a passphrase. Open it with `open_vault`; the result is a `MappingStore`."""
 
 from __future__ import annotations
 
-from app.core.vault.database import Vault, VaultEntry, VaultStatus
+from app.core.store import VaultStatus
+from app.core.vault.database import Vault, VaultEntry
 from app.core.vault.errors import (
     VaultBusyError,
     VaultCorruptError,

@@ -32,7 +32,7 @@ from keyring.backend import KeyringBackend
 
 from app.core.placeholders import normalize_value
 from app.core.policy import AlwaysMaskEntry
-from app.core.store import Mapping, MappingStore, PlaceholderRequest, StoreReader, plan_assignments
+from app.core.store import Mapping, PersistentStore, PlaceholderRequest, StoreReader, VaultStatus, plan_assignments
 from app.core.taxonomy import Level, placeholder_type_name, type_key
 from app.core.vault import keys
 from app.core.vault.errors import (
@@ -65,16 +65,6 @@ class VaultEntry:
     scope: str
     first_used: int
     last_used: int
-
-
-@dataclass(frozen=True, slots=True)
-class VaultStatus:
-    path: Path
-    key_method: str
-    schema_version: int
-    entries: int
-    scopes: tuple[str, ...]
-    file_bytes: int
 
 
 def connect(path: Path, key: bytes, *, create: bool) -> sqlcipher3.Connection:
@@ -145,8 +135,8 @@ def corrupt_error(path: Path) -> VaultCorruptError:
     )
 
 
-class Vault(MappingStore):
-    """A `MappingStore` in an SQLCipher file. Open one with `open_vault`; one object serves every thread."""
+class Vault(PersistentStore):
+    """A `PersistentStore` in an SQLCipher file. Open one with `open_vault`; one object serves every thread."""
 
     def __init__(
         self,
@@ -406,7 +396,7 @@ class Vault(MappingStore):
             cursor = connection.execute(
                 "DELETE FROM mappings WHERE scope = ? AND placeholder_key = ?", (self.scope, key)
             )
-            return cursor.rowcount > 0
+            return bool(cursor.rowcount > 0)
 
     def forget_value(self, value: str) -> bool:
         """Forget the mapping of one original value (compared after `normalize_value`)."""
@@ -414,7 +404,7 @@ class Vault(MappingStore):
             cursor = connection.execute(
                 "DELETE FROM mappings WHERE scope = ? AND value_key = ?", (self.scope, normalize_value(value))
             )
-            return cursor.rowcount > 0
+            return bool(cursor.rowcount > 0)
 
     def expire_unused(self, days: int) -> int:
         """Remove mappings (in every scope) unused for more than ``days`` days; return how many. 0 days does nothing."""
@@ -422,7 +412,7 @@ class Vault(MappingStore):
             return 0
         cutoff = self._now() - days * SECONDS_PER_DAY
         with self._transaction("expire unused mappings") as connection:
-            removed = connection.execute("DELETE FROM mappings WHERE last_used < ?", (cutoff,)).rowcount
+            removed = int(connection.execute("DELETE FROM mappings WHERE last_used < ?", (cutoff,)).rowcount)
         if removed:
             self._checkpoint()
         return removed
@@ -433,7 +423,7 @@ class Vault(MappingStore):
         The per-type counters stay, so a placeholder in an old answer can never be restored to a value masked later.
         """
         with self._transaction("wipe the vault") as connection:
-            removed = connection.execute("DELETE FROM mappings").rowcount
+            removed = int(connection.execute("DELETE FROM mappings").rowcount)
             if not keep_private_settings:
                 connection.execute("DELETE FROM private_settings")
         self._checkpoint()

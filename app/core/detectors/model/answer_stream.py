@@ -2,12 +2,12 @@
 
 Why: on a laptop CPU one answer takes seconds to a minute. The review window can show each finding the moment its
 JSON element is closed, so the person starts reviewing long before the model is done. The final answer is still
-parsed whole by `model_output.parse_model_output` and merged as before; this stream only reports early.
+parsed whole by `output.parse_model_output` and merged as before; this stream only reports early.
 
 How: a small scanner follows the top-level array character by character — JSON whitespace (spaces, tabs, newlines,
 indentation) between tokens, strings with escapes, nested objects and arrays — and cuts out the raw text of each
 element when it closes. That text is parsed with `json.loads` and turned into an item with
-`model_output.item_from_json`, exactly as the whole-answer parser does, so for any complete, valid answer the stream
+`output.item_from_json`, exactly as the whole-answer parser does, so for any complete, valid answer the stream
 yields the same distinct items in the same order. Partial input just waits for more; input that can no longer be a
 JSON array (prose, a second document, a broken element) stops the stream quietly — it never raises, because the
 authoritative parse at the end reports the error.
@@ -42,7 +42,7 @@ class AnswerStream:
     """Feed it the answer's text in pieces (`feed`); it returns the new distinct items each piece completed.
 
     ``returned`` counts the elements closed so far and ``malformed`` those without a usable value or type, as
-    `model_output.ParsedAnswer` does for a whole answer. ``broken`` says the text stopped being a JSON array.
+    `output.ParsedAnswer` does for a whole answer. ``broken`` says the text stopped being a JSON array.
     """
 
     def __init__(self) -> None:

@@ -10,16 +10,13 @@ One call per chunk of the input:
    whitespace, levels PL1–PL4; built once per detector, it is costly). An answer may use all the context the prompt
    leaves (the official code allows 8,192 new tokens); chunks are planned so that this room is several times the
    chunk's own length. ``decoding="fast"`` drafts the answer's predictable tokens (schema keys, values copied from
-   the input, type names, levels) and verifies them in one batch per model step (`decoding.DraftingDecoder`);
-   ``decoding="plain"`` samples one token per step as `Llama.create_completion` does (`decoding.PlainDecoder`).
-   They pick the same tokens where llama.cpp evaluates a batch row as it evaluates a single token; the default
-   ``"auto"`` measures how far the two differ for this model and backend when the prefix is warmed
-   (`warm_prefix`, at load) and drafts only when the difference is small (close calls are then re-checked one row at
-   a time); before that it decodes plainly.
+   the input, type names, levels) and verifies them in one batch per model step (`decoders.DraftingDecoder`);
+   ``decoding="plain"`` samples one token per step as `Llama.create_completion` does (`decoders.PlainDecoder`).
+   The default ``"auto"`` chooses between them when the prefix is warmed (why and how: `calibration`).
    An answer that did not end by itself (``finish_reason != "stop"``) is cut off: it must never pass as "nothing
    found". Its chunk is split in two and each half asked again, down to `MIN_RETRY_CHUNK_TOKENS`; only a chunk that
    small whose answer still does not end raises `ModelOutputError`.
-3. The answer is parsed and located in the whole input (`model_output`), so a value that crosses a chunk edge, or
+3. The answer is parsed and located in the whole input (`output`), so a value that crosses a chunk edge, or
    occurs in another chunk too, is found whole everywhere.
 
 Cancelling is honoured between chunks, inside every llama.cpp evaluation (an abort callback: a long prompt can take
@@ -27,11 +24,6 @@ minutes on a CPU) and after every model step while answering.
 
 The fixed prefix's KV state can be warmed at load and persisted (`warm_prefix`, see `prefix_state`): after any other
 use of the model evicted it, the next detection restores it from disk instead of evaluating it again.
-
-Batch rows and single tokens round differently in llama.cpp: measured, SmolLM2 Q4_1 differs by up to ~0.7 logit
-without flash attention and not at all with it; Qwen3-shaped Q4_K_M files by ~0.05 (0.6B shape) to ~0.3 (4B shape,
-after a 3k-token prefix) either way (the K-quant kernels for batches and single tokens differ). On a CPU, flash attention made every step slower in our measurements, so it
-is no requirement; "auto" adapts to whatever the model was loaded with.
 
 A detector wraps ONE long-lived `llama_cpp.Llama` passed in by the caller, which keeps the KV state between calls.
 Neither is thread-safe: one worker thread owns both, and nothing else may use that `Llama` meanwhile (another prompt
@@ -45,41 +37,32 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import llama_cpp
+from llama_cpp.llama_cache import LlamaDiskCache
 
 from app.core.chunking import TextChunk, plan_chunks
 from app.core.detectors.base import ProgressCallback, check_cancelled
 from app.core.detectors.model.answer_grammar import answer_grammar
 from app.core.detectors.model.answer_stream import AnswerStream
-from app.core.detectors.model.decoding import (
+from app.core.detectors.model.calibration import decoding_for_noise, measure_batch_noise, tie_margin_for_noise
+from app.core.detectors.model.decoders import (
     DEFAULT_MAX_DRAFT_TOKENS,
-    DEFAULT_TIE_MARGIN,
-    MAX_NOISE_FOR_DRAFTING,
     AnswerDecoder,
     DecodedAnswer,
     DraftingDecoder,
     PlainDecoder,
     Steering,
     common_prefix_length,
-    measure_batch_noise,
 )
 from app.core.detectors.model.output import ModelItem, locate_items, parse_model_output
 from app.core.detectors.model.prefix_state import PrefixState, PrefixWarmth, holds_prefix, warm_prefix
-from app.core.detectors.model.prompts import (
-    DEFAULT_PROFILE,
-    ChatFrame,
-    PromptParts,
-    PromptProfile,
-    chat_frame,
-    get_profile,
-)
+from app.core.detectors.model.prompts import ChatFrame, PromptParts, PromptProfile, chat_frame, get_profile
 from app.core.detectors.model.stats import ModelStats
 from app.core.errors import ModelError, ModelOutputError
 from app.core.findings import MODEL, Finding
+from app.core.prompt_names import DEFAULT_PROFILE
 from app.core.taxonomy import Level
 
 FindingsCallback = Callable[[list[Finding]], None]
@@ -101,44 +84,18 @@ DECODING_MODES = ("auto", "fast", "plain")
 MIN_TOKENS_WORTH_RESTORING = 32
 
 
-@dataclass
-class _StatsTally:
-    """Mutable totals while `detect` runs; frozen into `ModelStats` at the end (also when it fails)."""
-
-    chunks: int = 0
-    prompt_tokens: int = 0
-    prompt_tokens_cached: int = 0
-    generated_tokens: int = 0
-    prompt_eval_seconds: float = 0.0
-    generation_seconds: float = 0.0
-    items_returned: int = 0
-    items_malformed: int = 0
-    items_preferences: int = 0
-    items_not_found: int = 0
-    findings: int = 0
-    prefix_restores: int = 0
-    model_steps: int = 0
-    drafted_tokens: int = 0
-    accepted_draft_tokens: int = 0
-    chunks_retried: int = 0
-
-    def frozen(self) -> ModelStats:
-        return ModelStats(**asdict(self))
-
-
 class ModelDetector:
     """Private spans found by a local LLM. Not thread-safe: used from one worker thread, with a `Llama` nobody shares.
 
-    Options: ``profile`` (a prompt profile name or object; `prompts.PROFILE_NAMES`), ``real_name`` (the person's own
+    Options: ``profile`` (a prompt profile name or object; `prompt_names.PROFILE_NAMES`), ``real_name`` (the person's own
     name, a setting: tells their name apart from third parties'), ``max_new_tokens`` (None, the default: an answer
     may use what the context leaves after its prompt; a number caps it, for evaluations and tests),
-    ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting),
-    ``decoding`` ("fast", "plain", or "auto": chosen from the measured batch noise, see the module doc) and
-    ``max_draft_tokens``. ``steering`` is for benchmarks on random-weight stand-in models only (`decoding.Steering`).
+    ``max_chunk_tokens`` and ``overlap_tokens`` (long-text splitting), ``decoding`` ("fast", "plain", or "auto":
+    see `calibration`) and ``max_draft_tokens``. ``steering`` is for benchmarks on random-weight stand-in models only
+    (`decoders.Steering`).
     """
 
     name = MODEL
-    streams_findings = True  # `detect` takes ``on_findings``
 
     def __init__(
         self,
@@ -154,7 +111,7 @@ class ModelDetector:
         max_draft_tokens: int = DEFAULT_MAX_DRAFT_TOKENS,
         steering: Steering | None = None,
     ) -> None:
-        if isinstance(getattr(llama, "cache", None), llama_cpp.LlamaDiskCache):
+        if isinstance(getattr(llama, "cache", None), LlamaDiskCache):
             raise ModelError("The model has a disk cache, which would store text unencrypted; load it without one.")
         if max_chunk_tokens < MIN_CHUNK_TOKENS or overlap_tokens < 0 or max_draft_tokens < 0:
             raise ValueError("token limits out of range")
@@ -199,7 +156,7 @@ class ModelDetector:
         self.calibrate_decoding()
         return warmth
 
-    def _restore_prefix_if_evicted(self, tally: _StatsTally) -> None:
+    def _restore_prefix_if_evicted(self, tally: ModelStats) -> None:
         """Read the prefix back from disk when the model no longer holds it and evaluating it again would cost more."""
         state = self._prefix_state
         if state is None or holds_prefix(self._llama, self._prefix_tokens):
@@ -211,15 +168,13 @@ class ModelDetector:
     # -- decoding -------------------------------------------------------------------------------------------------
 
     def calibrate_decoding(self) -> str:
-        """For "auto": measure the batch noise (`decoding.measure_batch_noise`) and choose the decoder; returns it.
+        """For "auto": measure the batch noise and choose the decoder (see `calibration`); returns the choice.
 
-        Drafting is chosen when batch rows round (almost) like single tokens, with close calls within a few times
-        the noise re-checked alone; otherwise plain decoding. `warm_prefix` calls this; until then "auto" decodes
-        plainly. The model holds the fixed prefix afterwards.
+        `warm_prefix` calls this; until then "auto" decodes plainly. The model holds the fixed prefix afterwards.
         """
         if self._auto and self.batch_noise is None:
             self.batch_noise = measure_batch_noise(self._llama, self._prefix_tokens)
-            self.decoding = "fast" if self.batch_noise <= MAX_NOISE_FOR_DRAFTING else "plain"
+            self.decoding = decoding_for_noise(self.batch_noise)
             self._decoder = self._make_decoder(self.decoding, self.batch_noise)
         return self.decoding
 
@@ -231,13 +186,12 @@ class ModelDetector:
     def _make_decoder(self, decoding: str, noise: float | None) -> AnswerDecoder:
         if decoding == "plain":
             return PlainDecoder(self._llama, self._grammar, steering=self._steering)
-        margin = DEFAULT_TIE_MARGIN if noise is None else max(DEFAULT_TIE_MARGIN, 4 * noise)
         return DraftingDecoder(
             self._llama,
             self._grammar,
             steering=self._steering,
             max_draft_tokens=self._max_draft_tokens,
-            tie_margin=margin,
+            tie_margin=tie_margin_for_noise(noise),
         )
 
     # -- prompt ---------------------------------------------------------------------------------------------------
@@ -308,17 +262,17 @@ class ModelDetector:
         writing: those of each answer element as soon as it is complete, located in the whole text like the final
         ones and never repeated. They are a preview; the returned list is the result (its merge is unchanged)."""
         check_cancelled(cancel)
-        tally = _StatsTally()
+        tally = ModelStats()
         early = None if on_findings is None else _EarlyFindings(text, on_findings)
         try:
             return self._detect(text, tally, cancel, progress, early)
         finally:
-            self.last_stats = tally.frozen()
+            self.last_stats = tally
 
     def _detect(
         self,
         text: str,
-        tally: _StatsTally,
+        tally: ModelStats,
         cancel: threading.Event | None,
         progress: ProgressCallback | None,
         early: _EarlyFindings | None = None,
@@ -393,7 +347,7 @@ class ModelDetector:
         source_text: str,
         limit: int,
         cancel: threading.Event | None,
-        tally: _StatsTally,
+        tally: ModelStats,
         on_text: Callable[[str], None] | None = None,
     ) -> DecodedAnswer:
         self._restore_prefix_if_evicted(tally)

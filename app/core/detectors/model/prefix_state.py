@@ -39,7 +39,13 @@ from pathlib import Path
 import llama_cpp
 import numpy as np
 
-from app.core.detectors.model.decoding import abort_when_cancelled, common_prefix_length
+from app.core.detectors.model.decoders import (
+    abort_when_cancelled,
+    clear_kv_cache,
+    common_prefix_length,
+    empty_model,
+    reset_tokens,
+)
 from app.core.errors import Cancelled, ModelError
 
 FOLDER_NAME = "prefix-states"
@@ -214,8 +220,7 @@ class PrefixState:
     def _load_into_model(self) -> bool:
         llama = self._llama
         count = len(self.prefix_tokens)
-        llama.reset()
-        llama._ctx.kv_cache_clear()
+        empty_model(llama)
         tokens = (llama_cpp.llama_token * (count + 1))()
         loaded_count = ctypes.c_size_t(0)
         read = llama_cpp.llama_state_seq_load_file(
@@ -223,7 +228,7 @@ class PrefixState:
         )
         positions = llama_cpp.llama_memory_seq_pos_max(llama_cpp.llama_get_memory(llama.ctx), 0) + 1
         if read == 0 or loaded_count.value != count or list(tokens[:count]) != self.prefix_tokens or positions != count:
-            llama._ctx.kv_cache_clear()
+            clear_kv_cache(llama)
             return False
         llama.input_ids[:count] = self.prefix_tokens
         llama.n_tokens = count
@@ -285,13 +290,12 @@ def holds_prefix(llama: llama_cpp.Llama, prefix_tokens: Sequence[int]) -> bool:
 
 def evaluate_prefix(llama: llama_cpp.Llama, prefix_tokens: Sequence[int], cancel: threading.Event | None) -> None:
     """Evaluate the prefix alone into an emptied KV cache (what `PrefixState.save` may then write)."""
-    llama.reset()
-    llama._ctx.kv_cache_clear()
+    empty_model(llama)
     with abort_when_cancelled(llama, cancel):
         try:
             llama.eval(list(prefix_tokens))
         except (RuntimeError, ValueError):
-            llama.reset()
+            reset_tokens(llama)
             if cancel is not None and cancel.is_set():
                 raise Cancelled() from None
             raise ModelError("The model failed while reading its instructions.") from None

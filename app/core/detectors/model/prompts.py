@@ -37,26 +37,27 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 import jinja2
 import jinja2.sandbox
 
 from app.core.errors import ConfigError, ModelError
-from app.core.paths import app_paths
+from app.core.prompt_names import (
+    AUTO,
+    CARD,
+    CLOAKROOM,
+    FALLBACK_PROFILE,
+    KNOWN_OFFICIAL_TEMPLATES,
+    OFFICIAL,
+    OFFICIAL_EVAL,
+    OFFICIAL_PROFILE_VARIANTS,
+    PROFILE_NAMES,
+    SETTING_CHOICES,
+    OfficialVariant,
+    official_template_path,
+)
 from app.core.taxonomy import LEVEL_MEANINGS, STANDARD_TYPES, Level
-
-AUTO = "auto"
-CLOAKROOM = "cloakroom"
-CARD = "card"
-OFFICIAL = "official"
-OFFICIAL_EVAL = "official-eval"
-PROFILE_NAMES = (OFFICIAL, OFFICIAL_EVAL, CLOAKROOM, CARD)
-SETTING_CHOICES = (AUTO, *PROFILE_NAMES)
-"""What the ``prompt_profile`` setting may say."""
-DEFAULT_PROFILE = AUTO
-FALLBACK_PROFILE = CLOAKROOM
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,26 +195,6 @@ class CardProfile(PromptProfile):
 # official: the authors' template, downloaded by the person, verified by hash
 
 
-class OfficialVariant(Enum):
-    """The two published versions of the official template differ in how the input is put in."""
-
-    REPOSITORY = "repository"  # str.format fields {real_name} and {input_dialogue_content}
-    BENCHMARK = "benchmark"  # ends after "**Current Input Dialogue:**"; a JSON message object is appended
-
-
-KNOWN_OFFICIAL_TEMPLATES: Mapping[str, OfficialVariant] = {
-    "a506012abea675535182a3c027b590081e6cc283e90ce9a408c5c611d893c7b7": OfficialVariant.REPOSITORY,
-    "f321d54fbd06ff6c7b439e32ac0ddbc7513ca27c2fcdc7f850606e5eafe48425": OfficialVariant.BENCHMARK,
-}
-OFFICIAL_TEMPLATE_FILES: Mapping[OfficialVariant, str] = {
-    OfficialVariant.REPOSITORY: "extract_privacy.txt",
-    OfficialVariant.BENCHMARK: "extract_privacy.eval.txt",
-}
-OFFICIAL_PROFILE_VARIANTS: Mapping[str, OfficialVariant] = {
-    OFFICIAL: OfficialVariant.REPOSITORY,
-    OFFICIAL_EVAL: OfficialVariant.BENCHMARK,
-}
-
 # Private-use characters: they cannot occur in the template, and mark where a field was while splitting it.
 _NAME_MARK = "\ue000"
 _TEXT_MARK = "\ue001"
@@ -271,12 +252,6 @@ class OfficialProfile(PromptProfile):
             return _fill_marks(self._rest, name, text)
         message = json.dumps({"role": "user", "content": text}, ensure_ascii=False, indent=2)
         return _fill_marks(self._rest, name, "") + message
-
-
-def official_template_path(
-    variant: OfficialVariant = OfficialVariant.REPOSITORY, folder: Path | None = None
-) -> Path:
-    return (folder if folder is not None else app_paths().prompts) / OFFICIAL_TEMPLATE_FILES[variant]
 
 
 def installed_official_variant(

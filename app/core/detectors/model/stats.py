@@ -6,9 +6,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ModelStats:
     """What the last `ModelDetector.detect` cost and returned — counts and times only, never content.
+
+    Mutable because ``detect`` counts into it as it goes: each call counts into a new one and hands it out as
+    ``last_stats`` when it ends (also when it fails); nothing changes it after that.
 
     ``prompt_tokens_cached`` counts prompt tokens llama.cpp still held from the previous call (about that many were
     not evaluated again); ``prefix_restores`` how often the fixed prefix was read back from disk instead.

@@ -109,9 +109,17 @@ def _random_key_body(value: str, letters_only: bool) -> bool:
     return letters_only and any(char.isupper() for char in value) and any(char.islower() for char in value)
 
 
+def _alternative_index(match: re.Match[str]) -> int:
+    """Which key matched: the patterns join one named group per key, ``<letter><index>``, so one always did."""
+    name = match.lastgroup
+    if name is None:
+        raise AssertionError("every alternative of a key pattern is a named group")
+    return int(name[1:])
+
+
 def _vendor_keys_in(text: str, start: int, end: int) -> Iterator[Finding]:
     for match in _VENDOR_KEY.finditer(text, start, end):
-        vendor_key = VENDOR_KEYS[int(match.lastgroup[1:])]
+        vendor_key = VENDOR_KEYS[_alternative_index(match)]
         if _random_key_body(match.group(), vendor_key.letters_only):
             yield make_finding(text, match.start(), match.end(), vendor_key.type_name)
 
@@ -145,7 +153,7 @@ _SYMBOL_RICH_ANCHORS = re.compile(r"\$2[abxy]?\$|\$argon2|\$[56]\$|pbkdf2_sha|dj
 def find_symbol_rich_secrets(text: str) -> Iterator[Finding]:
     """Password hashes (bcrypt, Argon2, SHA-crypt, Django PBKDF2) and Django secret keys."""
     for match in finditer_near(text, _SYMBOL_RICH_SECRET, _SYMBOL_RICH_ANCHORS, before=0, after=400):
-        secret = SYMBOL_RICH_SECRETS[int(match.lastgroup[1:])]
+        secret = SYMBOL_RICH_SECRETS[_alternative_index(match)]
         yield make_finding(text, match.start(), match.end(), secret.type_name)
 
 
@@ -280,7 +288,8 @@ def find_private_keys(text: str) -> Iterator[Finding]:
         if index < len(candidates):
             body_end, end = candidates[index]
         else:
-            body_end = end = _BASE64_BODY.match(text, begin.end()).end()
+            body = _BASE64_BODY.match(text, begin.end())  # its "*" always matches, if only the empty string
+            body_end = end = body.end() if body is not None else begin.end()
         first_material = bisect.bisect_left(material, begin.end())
         if first_material < len(material) and material[first_material] + 16 <= body_end:
             yield make_finding(text, begin.start(), end, PRIVATE_KEY_TYPE)

@@ -1,5 +1,5 @@
-"""Fixtures for the evaluation tests: small data files in both formats (written here, never the shared data), and
-the SmolLM2 model for the short end-to-end model run."""
+"""Small evaluation data files in both formats, written per test, never the shared data (a pytest plugin, loaded
+by tests/conftest.py): the evaluation tests score them, the hardening tests run the commands on them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.helpers.models import smollm2_gguf  # noqa: F401  (pytest finds fixtures by name)
 
 # Made-up people and values; the shape is MemPrivacy's (one user per line, every message with its labels).
 MEMPRIVACY_USERS: list[dict[str, Any]] = [

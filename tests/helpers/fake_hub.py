@@ -1,6 +1,6 @@
 """A local HTTP server on 127.0.0.1 that answers like the Hugging Face hub, for the requests Cloakroom makes.
 
-It serves what `app.core.model_files.download.HubClient` asks, the way the real hub answers:
+It serves what `app.core.model_files.hub_client.HubClient` asks, the way the real hub answers:
 
 - ``HEAD /{repo}/resolve/{revision}/{path}``: for an LFS file a 302 to the "CDN" carrying ``X-Linked-Size``,
   ``X-Linked-Etag`` (the SHA-256) and ``X-Repo-Commit``; for a small file a 200 with the git blob id as ``ETag``.
@@ -10,6 +10,9 @@ It serves what `app.core.model_files.download.HubClient` asks, the way the real 
 
 Faults for tests: ``drop_after`` closes the connection after that many body bytes (once per file, then it behaves),
 ``advertise_sha256``/``advertise_size`` make it announce something else than it serves, and every request is logged.
+
+A pytest plugin (loaded by tests/conftest.py): the `hub` fixture serves one for a test and points the Hugging Face
+client at it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -218,3 +224,13 @@ def serve(hub: FakeHub | None = None) -> Iterator[FakeHub]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
+    """A fake hub that `HF_ENDPOINT` points to; no saved Hugging Face login is read."""
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    with serve() as fake:
+        monkeypatch.setenv("HF_ENDPOINT", fake.url)
+        yield fake
