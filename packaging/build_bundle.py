@@ -60,7 +60,7 @@ def project_version(pyproject: Path = REPO_ROOT / "pyproject.toml") -> str:
     tomllib on 3.11+; on 3.10 a strict look at the [project] table (the project supports 3.10)."""
     text = pyproject.read_text(encoding="utf-8")
     try:
-        import tomllib  # noqa: PLC0415
+        import tomllib
     except ModuleNotFoundError:
         table = text.split("\n[project]\n", 1)[-1].split("\n[", 1)[0]
         match = re.search(r'^version\s*=\s*"([^"]+)"\s*$', table, re.MULTILINE)
@@ -110,7 +110,7 @@ def _sibling_script(name: str) -> ModuleType:
 
 def run_pyinstaller(dist: Path, work: Path, *, clean: bool) -> None:
     try:
-        import PyInstaller  # noqa: F401, PLC0415
+        import PyInstaller  # noqa: F401
     except ModuleNotFoundError:
         raise SystemExit('PyInstaller is missing: run `pip install -e ".[build]"` in the project virtualenv.') from None
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",

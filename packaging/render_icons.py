@@ -31,9 +31,9 @@ ICNS_TYPES = {16: b"icp4", 32: b"icp5", 64: b"icp6", 128: b"ic07", 256: b"ic08",
 
 def render_png(size: int, svg: Path = SVG_SOURCE) -> bytes:
     """The SVG rendered into a square transparent PNG of ``size`` pixels."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: PLC0415 - keeps Qt out of importers' way
-    from PySide6.QtGui import QImage, QPainter  # noqa: PLC0415
-    from PySide6.QtSvg import QSvgRenderer  # noqa: PLC0415
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
@@ -95,7 +95,7 @@ def render_all(out_dir: Path) -> None:
 def _ensure_gui_application() -> None:
     """QPainter on a QImage needs a QGuiApplication; offscreen, so a build machine needs no display."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication  # noqa: PLC0415
+    from PySide6.QtGui import QGuiApplication
 
     if QGuiApplication.instance() is None:
         _ensure_gui_application.application = QGuiApplication(sys.argv[:1])  # type: ignore[attr-defined]

@@ -14,13 +14,13 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
+import pytest
+from hypothesis import HealthCheck, settings
 
-from tests.helpers.paths import REPO_ROOT  # noqa: E402
+from tests.helpers.paths import REPO_ROOT
 
 # A loaded 2-core machine makes per-example deadlines flaky; examples are bounded by count instead.
 settings.register_profile("cloakroom", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -53,7 +53,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 def clipboard_emptied_at_exit() -> Iterator[None]:
     """Offscreen Qt segfaults at exit if Python-made QMimeData is still on the clipboard: clear it before then."""
     yield
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+    from PySide6.QtWidgets import QApplication
 
     application = QApplication.instance()
     if application is not None:

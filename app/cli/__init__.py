@@ -71,7 +71,7 @@ def _describe_os_error(error: OSError) -> str:
 
 def _run_app(args: argparse.Namespace) -> int:
     """Start the tray app, or forward an action to the running one. Qt is imported only here."""
-    from app.ui.main import run_app  # noqa: PLC0415 - keeps Qt out of every other command
+    from app.ui.main import run_app
 
     action = next((name for attr, name in APP_ACTIONS.items() if getattr(args, attr)), None)
     return run_app(action=action, self_test=args.self_test)

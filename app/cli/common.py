@@ -85,7 +85,7 @@ def open_store(args: argparse.Namespace, settings: Settings, *, must_exist: bool
     """The vault (created if absent, unless ``must_exist``), or an in-memory store with ``--no-vault``."""
     if getattr(args, "no_vault", False):
         return MemoryStore()
-    from app.core.vault import open_vault  # noqa: PLC0415
+    from app.core.vault import open_vault
 
     return open_vault(
         args.vault,
@@ -99,7 +99,7 @@ def load_model_detector(
     args: argparse.Namespace, settings: Settings, store: MappingStore
 ) -> LoadedModelDetector | None:
     """The model detector the options ask for, or None for rules only (saying so when no model is configured)."""
-    if args.no_model or not settings.use_model and args.model is None:
+    if args.no_model or (not settings.use_model and args.model is None):
         return None
     path = configured_model_path(settings, args.model)
     if path is None:
@@ -139,7 +139,7 @@ def read_source(source: str, args: argparse.Namespace) -> str:
 
 
 def read_clipboard() -> str:
-    import pyperclip  # noqa: PLC0415
+    import pyperclip
 
     try:
         text = pyperclip.paste()
@@ -151,7 +151,7 @@ def read_clipboard() -> str:
 
 
 def write_clipboard(text: str) -> None:
-    import pyperclip  # noqa: PLC0415
+    import pyperclip
 
     try:
         pyperclip.copy(text)

@@ -74,7 +74,7 @@ def run_detect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _detect_lines(engine) -> int:  # noqa: ANN001 - an Engine
+def _detect_lines(engine) -> int:
     """One JSON string per input line → one JSON list of findings (or an error object) per output line."""
     if sys.stdin.isatty():
         raise ConfigError("--jsonl reads JSON strings from standard input, one per line.")
@@ -103,8 +103,8 @@ def run_mask(args: argparse.Namespace) -> int:
 def run_unmask(args: argparse.Namespace) -> int:
     text = read_source(args.source, args)
     store = open_store(args, settings_for(args), must_exist=not args.no_vault)
-    from app.core.masking import unmask_text  # noqa: PLC0415
-    from app.core.text_input import check_text  # noqa: PLC0415
+    from app.core.masking import unmask_text
+    from app.core.text_input import check_text
 
     result = unmask_text(check_text(text), store)
     return _deliver(result.text, result.summary(), args)

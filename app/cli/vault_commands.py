@@ -153,7 +153,7 @@ def _list(args: argparse.Namespace) -> int:
         rows.append(row)
     widths = [max(len(row[column]) for row in rows) for column in range(len(header) - 1)]
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
         print("  ".join(cells).rstrip())
     print(f"{len(entries)} mapping{'s' if len(entries) != 1 else ''}.", file=sys.stderr)
     return 0

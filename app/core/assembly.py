@@ -62,7 +62,7 @@ def build_policy(settings: Settings, lists: PrivateLists, min_level: Level | Non
 
 
 def build_rules_detector() -> Detector:
-    from app.core.detectors.rules import RulesDetector  # noqa: PLC0415 - keeps start-up imports small
+    from app.core.detectors.rules import RulesDetector
 
     return RulesDetector()
 
@@ -186,7 +186,7 @@ def build_model_detector(
 
     ``steering`` is for benchmarks and tests on random-weight stand-ins only.
     """
-    from app.core.detectors.model.detector import ModelDetector  # noqa: PLC0415 - llama.cpp loads only when needed
+    from app.core.detectors.model.detector import ModelDetector
 
     detector = ModelDetector(
         llama,
@@ -213,7 +213,7 @@ def model_detector_factory(
     """
 
     def load() -> LoadedModelDetector:
-        from app.core.model_files.runtime import load_model  # noqa: PLC0415 - llama.cpp loads only when needed
+        from app.core.model_files.runtime import load_model
 
         if not model_path.is_file():
             raise ModelError(f"The model file {model_path} does not exist. Choose another in Settings → Model.")

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
-
 # Scripts written without spaces between words: hiragana and katakana, CJK extension A, CJK unified ideographs, CJK
 # compatibility ideographs, CJK extensions B and later, CJK punctuation, full-width and half-width forms.
 UNSPACED_SCRIPT_RANGES = (
@@ -45,9 +44,7 @@ def at_word_boundaries(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` neither starts nor ends in the middle of a word."""
     if start > 0 and is_word_char(text[start]) and is_word_char(text[start - 1]):
         return False
-    if end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end]):
-        return False
-    return True
+    return not (end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end]))
 
 
 def find_exact(text: str, needle: str, *, whole_words: bool = True) -> list[tuple[int, int]]:

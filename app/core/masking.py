@@ -152,7 +152,7 @@ def _outside_tokens(findings: Sequence[Finding], tokens: Sequence[PlaceholderTok
 def _splice(text: str, spans: Sequence[Finding], replacements: Sequence[str]) -> str:
     pieces: list[str] = []
     position = 0
-    for span, replacement in zip(spans, replacements):
+    for span, replacement in zip(spans, replacements, strict=False):
         pieces.append(text[position:span.start])
         pieces.append(replacement)
         position = span.end
@@ -210,10 +210,10 @@ def mask_text(text: str, findings: Iterable[Finding], store: MappingStore, *, pr
         )
     assign = store.preview if preview else store.assign
     mappings = assign(list(requests_by_value.values()), reserved_keys)
-    placeholder_by_value = dict(zip(requests_by_value, (mapping.placeholder for mapping in mappings)))
+    placeholder_by_value = dict(zip(requests_by_value, (mapping.placeholder for mapping in mappings), strict=False))
     placeholders = [placeholder_by_value[normalize_value(span.text)] for span in spans]
     replacements = tuple(
-        Replacement(span.start, span.end, placeholder, span) for span, placeholder in zip(spans, placeholders)
+        Replacement(span.start, span.end, placeholder, span) for span, placeholder in zip(spans, placeholders, strict=False)
     )
     return MaskResult(text=_splice(text, spans, placeholders), replacements=replacements)
 

@@ -6,6 +6,7 @@ otherwise the platform's usual per-user folders are used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,8 @@ class AppPaths:
         """Create the folders, readable by the owner only (they hold the vault and its salt)."""
         for folder in (self.data, self.config, self.cache):
             folder.mkdir(parents=True, exist_ok=True)
-            try:
+            with contextlib.suppress(OSError):
                 folder.chmod(0o700)
-            except OSError:
-                pass
         return self
 
 

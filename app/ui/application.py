@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
 from app.core.assembly import build_engine, configured_model_path, model_detector_factory, private_lists_of
-from app.core.settings import Settings, save_settings
 from app.core.paths import app_paths
+from app.core.settings import Settings, save_settings
 from app.core.store import MappingStore
 from app.ui import clipboard
 from app.ui.controller import AppController
@@ -137,9 +137,9 @@ class CloakroomApp(QObject):
         if text is not None and text.strip():
             self.review_window().set_mask_text(text)
 
-    def review_window(self):  # noqa: ANN201 - the window class is imported lazily
+    def review_window(self):
         if self._review is None:
-            from app.ui.review.window import ReviewWindow  # noqa: PLC0415
+            from app.ui.review.window import ReviewWindow
 
             self._review = ReviewWindow(self.engine, self.worker)
             self._review.setWindowIcon(app_icon())
@@ -153,7 +153,7 @@ class CloakroomApp(QObject):
 
     @Slot()
     def open_settings(self) -> None:
-        from app.ui.settings_dialog import SettingsDialog  # noqa: PLC0415
+        from app.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
             self.settings,
@@ -170,14 +170,14 @@ class CloakroomApp(QObject):
         detector = self.model_slot.detector
         return detector.loaded if detector is not None else None
 
-    def _setup_from_settings(self, dialog) -> None:  # noqa: ANN001 - a SettingsDialog
+    def _setup_from_settings(self, dialog) -> None:
         """Run the wizard from Settings, then show its result there, so pressing OK keeps the new model."""
         self.open_setup()
         dialog.model_path.setText(self.settings.model_path or "")
 
     @Slot()
     def open_setup(self) -> None:
-        from app.ui.setup import SetupWizard  # noqa: PLC0415
+        from app.ui.setup import SetupWizard
 
         wizard = SetupWizard(self.settings)
         if wizard.exec():
@@ -192,7 +192,7 @@ class CloakroomApp(QObject):
         language_changed = settings.language != self.settings.language
         save_settings(settings, app_paths().settings)
         if settings.start_at_login != self.settings.start_at_login:
-            from app.platform import autostart  # noqa: PLC0415
+            from app.platform import autostart
 
             autostart.set_enabled(settings.start_at_login)
         self.settings = settings
@@ -209,7 +209,7 @@ class CloakroomApp(QObject):
     def _switch_language(self, language: str) -> None:
         """New windows and the tray menu (rebuilt at each opening) follow at once; a hidden review window is
         dropped so that it is rebuilt in the new language (a visible one keeps the person's work as it is)."""
-        from app.ui.i18n import install_translator  # noqa: PLC0415
+        from app.ui.i18n import install_translator
 
         install_translator(self.qapp, language)
         if self._review is not None and not self._review.isVisible():
@@ -218,7 +218,7 @@ class CloakroomApp(QObject):
 
     @Slot()
     def show_help(self) -> None:
-        from app.ui.help import show_help  # noqa: PLC0415
+        from app.ui.help import show_help
 
         show_help(self.hotkey_status())
 
@@ -273,7 +273,7 @@ class CloakroomApp(QObject):
         return model_detector_factory(self.settings, path, real_name=private_lists_of(self.store).real_name)
 
     def _register_hotkeys(self) -> None:
-        from app.platform.hotkeys import create_hotkey_manager  # noqa: PLC0415
+        from app.platform.hotkeys import create_hotkey_manager
 
         if self.hotkeys is None:
             self.hotkeys = create_hotkey_manager(self)
@@ -297,7 +297,7 @@ class CloakroomApp(QObject):
     def hotkey_status(self) -> list[str]:
         """Problems to show in Settings; where no global hotkeys work at all, the commands to bind instead."""
         if self.hotkeys is not None and not self.hotkeys.is_supported:
-            from app.platform.hotkeys import hotkey_guidance  # noqa: PLC0415
+            from app.platform.hotkeys import hotkey_guidance
 
             return [self.hotkeys.unsupported_reason, hotkey_guidance()]
         return list(self.hotkey_problems)
@@ -309,6 +309,6 @@ def _model_options(settings: Settings) -> tuple[object, ...]:
 
 
 def _needs_focus() -> bool:
-    from app.platform.desktop import needs_focus_to_read_clipboard  # noqa: PLC0415
+    from app.platform.desktop import needs_focus_to_read_clipboard
 
     return needs_focus_to_read_clipboard()

@@ -52,7 +52,7 @@ def is_own_masked_text(text: str) -> bool:
 
 def put_secret_text(text: str) -> None:
     """Put text that holds originals on the clipboard, marked so clipboard-history managers skip it."""
-    from app.platform.clipboard_hints import secret_mime_data  # noqa: PLC0415 - written by the platform layer
+    from app.platform.clipboard_hints import secret_mime_data
 
     mime: QMimeData = secret_mime_data(text)
     _clipboard().setMimeData(mime)

@@ -45,7 +45,7 @@ class ClipboardSnapshot:
 
     def as_secret_mime_data(self) -> QMimeData:
         """The saved contents plus the secret hints, as a new `QMimeData` (the clipboard takes ownership)."""
-        from app.platform.clipboard_hints import secret_mime_data  # noqa: PLC0415 - written by the platform layer
+        from app.platform.clipboard_hints import secret_mime_data
 
         mime = secret_mime_data(self.text or "")
         for name, data in self._formats.items():
@@ -76,7 +76,7 @@ class ClipboardGuard:
         return True
 
     def _put_guarded(self, text: str) -> None:
-        from app.platform.clipboard_hints import secret_mime_data  # noqa: PLC0415 - written by the platform layer
+        from app.platform.clipboard_hints import secret_mime_data
 
         mime = secret_mime_data(text)
         mime.setData(GUARD_MIME, QByteArray(self._token))

@@ -264,7 +264,7 @@ class AppController(QObject):
             self.restore_offer_withdrawn.emit()
         if not self.settings.offer_restore_on_copy or self.paused or self._pending is not None:
             return
-        from app.platform.clipboard_hints import is_marked_secret  # noqa: PLC0415 - written by the platform layer
+        from app.platform.clipboard_hints import is_marked_secret
 
         if is_marked_secret(clipboard.current_mime_data()):
             return  # our own restored text, our notice, or a password manager's secret: nothing to offer

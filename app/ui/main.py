@@ -32,8 +32,8 @@ def create_application() -> QApplication:
     qapp.setDesktopFileName("cloakroom")
     qapp.setWindowIcon(app_icon())
     qapp.setQuitOnLastWindowClosed(False)  # closing the review window leaves the tray running
-    from app.platform.clipboard_hints import install_platform_converters  # noqa: PLC0415
-    from app.ui.i18n import install_translator  # noqa: PLC0415
+    from app.platform.clipboard_hints import install_platform_converters
+    from app.ui.i18n import install_translator
 
     install_translator(qapp)
     install_platform_converters()
@@ -48,12 +48,12 @@ def run_app(action: str | None = None, self_test: bool = False) -> int:
     if send_to_running_instance(action or "show"):
         return 0
     settings = _load_settings_or_defaults()
-    from app.ui.vault_dialogs import open_vault_interactively  # noqa: PLC0415
+    from app.ui.vault_dialogs import open_vault_interactively
 
     vault = open_vault_interactively(retention_days=settings.retention_days)
     if vault is None:
         return 1
-    from app.ui.application import CloakroomApp  # noqa: PLC0415
+    from app.ui.application import CloakroomApp
 
     cloakroom = CloakroomApp(qapp, settings, vault)
     cloakroom.start()
@@ -88,8 +88,8 @@ def run_self_test(qapp: QApplication) -> int:
 
 
 def _self_test_steps(qapp: QApplication, folder: Path) -> None:
-    from app.core.vault import open_vault  # noqa: PLC0415
-    from app.ui.application import CloakroomApp  # noqa: PLC0415
+    from app.core.vault import open_vault
+    from app.ui.application import CloakroomApp
 
     vault = open_vault(folder / "vault.db", passphrase=lambda _purpose: "self-test passphrase", use_environment=False,
                        keyring_backend=_no_keyring())
@@ -109,7 +109,7 @@ def _self_test_steps(qapp: QApplication, folder: Path) -> None:
     vault.close()
 
 
-def _no_keyring():  # noqa: ANN202
-    from keyring.backends.fail import Keyring  # noqa: PLC0415
+def _no_keyring():
+    from keyring.backends.fail import Keyring
 
     return Keyring()

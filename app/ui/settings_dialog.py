@@ -212,9 +212,9 @@ class SettingsDialog(QDialog):
         path_label = QLabel(self.tr("Model &file:"))
         path_label.setBuddy(self.model_path)
         form.addRow(path_label, path_row)
-        from PySide6.QtWidgets import QGroupBox  # noqa: PLC0415 - the status box is this tab's alone
+        from PySide6.QtWidgets import QGroupBox
 
-        from app.ui.model_status import ModelStatus  # noqa: PLC0415 - loads llama.cpp only when the dialog opens
+        from app.ui.model_status import ModelStatus
 
         self.model_status = ModelStatus(self._settings, loaded_model=self._loaded_model)
         self.model_status.set_settings_source(lambda: dataclasses.replace(

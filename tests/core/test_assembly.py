@@ -13,7 +13,7 @@ from app.core.settings import Settings
 from app.core.store import MemoryStore
 
 
-def _load(model: Path):  # noqa: ANN202 - a LoadedModelDetector
+def _load(model: Path):
     settings = Settings(model_path=str(model), n_ctx=1024, n_threads=1, n_gpu_layers=0)
     return model_detector_factory(settings, model)()
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import unicodedata
 import re
+import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st

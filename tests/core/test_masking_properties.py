@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 from hypothesis import given
@@ -70,7 +71,7 @@ def test_replacements_do_not_overlap_and_spell_the_input(case: tuple[str, list[F
     text, findings = case
     masked = mask_text(text, findings, MemoryStore())
     spans = sorted((item.start, item.end) for item in masked.replacements)
-    assert all(previous_end <= start for (_, previous_end), (start, _) in zip(spans, spans[1:]))
+    assert all(previous_end <= start for (_, previous_end), (start, _) in itertools.pairwise(spans))
     assert all(text[item.start:item.end] == item.finding.text for item in masked.replacements)
 
 

@@ -108,7 +108,7 @@ def test_an_explicit_choice_wins_over_auto(explicit: str) -> None:
 
 def test_a_template_under_the_other_variants_name_is_not_taken_for_it() -> None:
     _, known = install_official_template(BENCHMARK_STANDIN, OfficialVariant.REPOSITORY)
-    wrong = {digest: OfficialVariant.BENCHMARK for digest in known}
+    wrong = dict.fromkeys(known, OfficialVariant.BENCHMARK)
     assert not installed_official_variant(OfficialVariant.REPOSITORY, known=wrong)
     assert not installed_official_variant(OfficialVariant.BENCHMARK, known=wrong)
 

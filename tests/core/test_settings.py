@@ -36,7 +36,7 @@ def test_round_trip_and_unknown_keys_are_ignored(tmp_path: Path) -> None:
 def test_broken_files_give_a_clear_error_and_stay_untouched(tmp_path: Path, content: str) -> None:
     path = tmp_path / "settings.json"
     path.write_text(content)
-    with pytest.raises(ConfigError, match="settings|setting|override"):
+    with pytest.raises(ConfigError, match=r"settings|setting|override"):
         load_settings(path)
     assert path.read_text() == content
 

@@ -12,6 +12,7 @@ Threat model: "Faults" (clipboard unchanged on failure) and "Leaks" (clipboard h
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -83,7 +84,7 @@ def mask_then_copy_back(qtbot: QtBot, controller: AppController, text: str) -> s
 
 
 def timer_done(controller: AppController) -> bool:
-    return not controller._clear_timer.isActive()  # noqa: SLF001 - the one way to see the timer ran, without sleeping
+    return not controller._clear_timer.isActive()
 
 
 def test_restored_pl4_values_are_cleared_but_not_a_clipboard_copied_since(qtbot: QtBot, controller: AppController) -> None:
@@ -180,10 +181,8 @@ def as_other_user(socket_path: str, payload: bytes) -> int:
 
 def _exchange(client: socket.socket, payload: bytes) -> bytes:
     """Send and read the answer; a server that hangs up first (it may refuse before reading) answers nothing."""
-    try:
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
         client.sendall(payload)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
     try:
         return client.recv(64)
     except (ConnectionResetError, TimeoutError):

@@ -169,7 +169,7 @@ def test_two_hundred_thousand_distinct_values_finish() -> None:
     values = [f"person{index}@example.org" for index in range(200_000)]
     text = "\n".join(f"{value},row {index}" for index, value in enumerate(values))
     findings = [finding_at(text, start, start + len(value), "Email", Level.PL2, "rules")
-                for value, start in zip(values, _line_starts(text))]
+                for value, start in zip(values, _line_starts(text), strict=False)]
     store = MemoryStore()
     result = mask_text(text, findings, store)
     assert len(result.replacements) == len(values) and len(store) == len(values)
@@ -227,9 +227,9 @@ def test_arbitrary_unicode_gives_a_result_or_a_clear_refusal(text: str) -> None:
 )
 def test_one_pass_search_finds_what_one_search_per_value_finds(text: str, needles: list[str], whole: bool) -> None:
     """The one-pass search for many values (used above a size threshold) agrees with `find_exact` exactly."""
-    from app.core import locate  # noqa: PLC0415
+    from app.core import locate
 
-    wanted = {needle: whole for needle in needles}
+    wanted = dict.fromkeys(needles, whole)
     expected = {needle: find_exact(text, needle, whole_words=whole) for needle in wanted}
     original = locate.ONE_PASS_THRESHOLD
     locate.ONE_PASS_THRESHOLD = -1

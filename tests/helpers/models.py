@@ -399,7 +399,7 @@ def tiny_qwen3_gguf() -> Path:
 @pytest.fixture(scope="session")
 def quiet_qwen3_gguf() -> Path:
     """The tiny qwen3 that answers "[]" by construction, on every instruction set (tests/packaging/quiet_model.py)."""
-    from tests.packaging.quiet_model import quiet_qwen3_path  # noqa: PLC0415 - it builds on this module
+    from tests.packaging.quiet_model import quiet_qwen3_path
 
     return _asset_or_fail(quiet_qwen3_path)
 
@@ -472,7 +472,7 @@ def steered_to(llama: Any, answer: str) -> Any:
     greedy answer on another instruction set (AVX2, AVX-512, NEON, a GPU), so only a steered answer is portable. The
     prompt, the grammar and every model step still run through llama.cpp.
     """
-    from app.core.detectors.model.decoders import FixedAnswer  # noqa: PLC0415 - llama.cpp loads only where used
+    from app.core.detectors.model.decoders import FixedAnswer
 
     return FixedAnswer(llama.tokenize(answer.encode(), add_bos=False, special=False), llama.token_eos())
 
@@ -503,8 +503,8 @@ def install_official_template(
 ) -> tuple[Path, dict[str, Any]]:
     """Write ``template`` as the official prompt file of ``variant`` (the repository's by default) into ``folder`` (the
     app's prompts folder by default); the folder, and the known-templates table that accepts this template."""
-    from app.core.detectors.model.prompts import OfficialVariant  # noqa: PLC0415
-    from app.core.paths import app_paths  # noqa: PLC0415
+    from app.core.detectors.model.prompts import OfficialVariant
+    from app.core.paths import app_paths
     from app.core.prompt_names import OFFICIAL_TEMPLATE_FILES
 
     variant = OfficialVariant.REPOSITORY if variant is None else variant
@@ -516,7 +516,7 @@ def install_official_template(
 
 def official_layout_profiles(folder: Path) -> list[Any]:
     """Both official profiles, loaded through the app's own loader from stand-in templates written into ``folder``."""
-    from app.core.detectors.model.prompts import load_official_profile  # noqa: PLC0415
+    from app.core.detectors.model.prompts import load_official_profile
     from app.core.prompt_names import OfficialVariant
 
     profiles = []

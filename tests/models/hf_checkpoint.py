@@ -135,7 +135,7 @@ def _tokenizer_files() -> tuple[dict[str, Any], dict[str, Any]]:
     arrays = read_tokenizer_arrays(qwen_vocab_path())
     tokens, merges = arrays["tokenizer.ggml.tokens"], arrays["tokenizer.ggml.merges"]
     types = [int(kind) for kind in arrays["tokenizer.ggml.token_type"]]
-    vocab = {token: index for index, (token, kind) in enumerate(zip(tokens, types)) if kind == 1}
+    vocab = {token: index for index, (token, kind) in enumerate(zip(tokens, types, strict=False)) if kind == 1}
     added = [
         {"id": index, "content": text, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False,
          "special": kind == 3}

@@ -130,7 +130,7 @@ def test_a_file_that_is_not_a_model_is_deleted_after_download(hub: FakeHub, mode
 
 def test_missing_files_repositories_and_gated_repositories_are_explained(hub: FakeHub, tiny_qwen3_gguf: Path) -> None:
     hub.add(REPO, FILE, b"x")
-    with pytest.raises(DownloadError, match="There is no file other.gguf"):
+    with pytest.raises(DownloadError, match=r"There is no file other.gguf"):
         download_gguf(REPO, "other.gguf")
     with pytest.raises(DownloadError, match="There is no repository"):
         HubClient().list_files("nobody/nothing")
@@ -140,7 +140,7 @@ def test_missing_files_repositories_and_gated_repositories_are_explained(hub: Fa
     hub.gated.add("gated/model")
     with pytest.raises(DownloadError, match="refused access"):
         download_gguf("gated/model", FILE)
-    with pytest.raises(DownloadError, match="not a .gguf file"):
+    with pytest.raises(DownloadError, match=r"not a .gguf file"):
         download_gguf(REPO, "model.safetensors")
 
 

@@ -44,7 +44,7 @@ def test_catalog_lists_both_official_models_with_what_the_app_needs() -> None:
     assert large.min_ram_gb > small.min_ram_gb
     assert large.gguf_filename("q4_k_m") == "MemPrivacy-4B-RL-Q4_K_M.gguf"
     assert catalog.find("IAAR-Shanghai/MemPrivacy-4B-RL") is large
-    with pytest.raises(ConfigError, match="4b, 1.7b"):
+    with pytest.raises(ConfigError, match=r"4b, 1.7b"):
         catalog.find("70b")
 
 

@@ -151,7 +151,7 @@ def test_an_unknown_tensor_is_refused_by_name(checkpoint: Path, tmp_path: Path) 
     index = json.loads((other / "model.safetensors.index.json").read_text())
     index["weight_map"]["model.vision_tower.weight"] = "extra.safetensors"
     (other / "model.safetensors.index.json").write_text(json.dumps(index))
-    with pytest.raises(ConversionError, match="model.vision_tower.weight"):
+    with pytest.raises(ConversionError, match=r"model.vision_tower.weight"):
         convert_checkpoint_to_gguf(other, tmp_path / "model.gguf")
     assert not (tmp_path / "model.gguf").exists()
 
@@ -159,12 +159,12 @@ def test_an_unknown_tensor_is_refused_by_name(checkpoint: Path, tmp_path: Path) 
 def test_a_missing_shard_and_a_missing_tensor_are_named(checkpoint: Path, tmp_path: Path) -> None:
     other = copy_checkpoint(checkpoint, tmp_path / "other")
     (other / "model-00002-of-00002.safetensors").unlink()
-    with pytest.raises(ConversionError, match="model-00002-of-00002.safetensors is missing"):
+    with pytest.raises(ConversionError, match=r"model-00002-of-00002.safetensors is missing"):
         convert_checkpoint_to_gguf(other, tmp_path / "model.gguf")
     index = json.loads((other / "model.safetensors.index.json").read_text())
     index["weight_map"] = {k: v for k, v in index["weight_map"].items() if v.endswith("00001-of-00002.safetensors")}
     (other / "model.safetensors.index.json").write_text(json.dumps(index))
-    with pytest.raises(ConversionError, match="lacks .* tensor"):
+    with pytest.raises(ConversionError, match=r"lacks .* tensor"):
         convert_checkpoint_to_gguf(other, tmp_path / "model.gguf")
     assert [path.name for path in tmp_path.iterdir()] == ["other"]
 

@@ -89,7 +89,7 @@ def test_when_the_cpu_load_fails_too_the_error_is_one_sentence(tiny_qwen3_gguf: 
     def always_fails(**_kwargs: Any) -> llama_cpp.Llama:
         raise ValueError("Failed to load model from file")
 
-    with pytest.raises(ModelLoadError, match="llama.cpp could not load"):
+    with pytest.raises(ModelLoadError, match=r"llama.cpp could not load"):
         load_model(tiny_qwen3_gguf, **QUIET, llama_factory=always_fails, gpu_offload=True)
 
 

@@ -115,7 +115,7 @@ def test_a_file_llama_cpp_refuses_is_rejected(tmp_path: Path, tiny_qwen3_gguf: P
     path = tmp_path / "unknown-arch.gguf"
     path.write_bytes(patched)
     assert inspect_gguf(path).architecture == "qwenX"
-    with pytest.raises(InvalidModelFile, match="llama.cpp cannot load"):
+    with pytest.raises(InvalidModelFile, match=r"llama.cpp cannot load"):
         validate_model_file(path)
 
 

@@ -37,7 +37,7 @@ SAMPLE_SECRETS = ("dana.reyes@example.org", "+1 415 555 0100", "Tr0ub4dor&3")
 def require_pyinstaller() -> None:
     """Skip on a developer machine without the build extra; fail in CI, where a skip would hide a broken build."""
     try:
-        import PyInstaller  # noqa: F401, PLC0415
+        import PyInstaller  # noqa: F401
     except ModuleNotFoundError:
         message = 'PyInstaller is missing: pip install -e ".[build]" (the test setup should install the build extra)'
         if os.environ.get("CI"):

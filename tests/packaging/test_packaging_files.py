@@ -49,7 +49,7 @@ def test_linux_icons_come_in_every_theme_size(rendered_icons: Path) -> None:
 
 
 def test_icons_are_drawn_not_blank(rendered_icons: Path) -> None:
-    from PySide6.QtGui import QImage  # noqa: PLC0415
+    from PySide6.QtGui import QImage
 
     image = QImage(str(rendered_icons / "hicolor" / "64x64" / "apps" / "cloakroom.png"))
     assert image.pixelColor(32, 32).alpha() == 255  # the opaque rounded square
@@ -221,7 +221,7 @@ def test_size_counts_symlinks_once(tmp_path: Path) -> None:
 
 
 def test_translations_are_compiled_for_the_bundle(tmp_path: Path, qapp: object) -> None:
-    from PySide6.QtCore import QTranslator  # noqa: PLC0415
+    from PySide6.QtCore import QTranslator
 
     (tmp_path / "cloakroom_zh_CN.ts").write_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="zh_CN">\n'
@@ -245,7 +245,7 @@ def test_spec_and_packages_read_the_version_from_pyproject(tmp_path: Path) -> No
 
 
 def test_quiet_model_answers_nothing_found_in_a_few_tokens(quiet_qwen3_gguf: Path) -> None:
-    from app.core.detectors.model.detector import ModelDetector  # noqa: PLC0415
+    from app.core.detectors.model.detector import ModelDetector
 
     llama = load_llama(quiet_qwen3_gguf, n_ctx=4096)
     try:

@@ -53,7 +53,8 @@ def test_portable_text_round_trips() -> None:
 # Keys every backend must support, so a hotkey that works on one OS also works on the others. (Not Insert: Mac
 # keyboards have none; a PC keyboard's Insert key arrives there as Help.)
 COMMON_KEYS = [Key(Key.Key_A.value + i) for i in range(26)] + [Key(Key.Key_0.value + i) for i in range(10)]
-COMMON_KEYS += list(FUNCTION_KEYS[:12]) + [
+COMMON_KEYS += [
+    *FUNCTION_KEYS[:12],
     Key.Key_Space, Key.Key_Escape, Key.Key_Tab, Key.Key_Return, Key.Key_Backspace, Key.Key_Delete,
     Key.Key_Home, Key.Key_End, Key.Key_PageUp, Key.Key_PageDown, Key.Key_Left, Key.Key_Right, Key.Key_Up,
     Key.Key_Down, Key.Key_Comma, Key.Key_Period, Key.Key_Minus, Key.Key_Equal, Key.Key_Slash, Key.Key_Semicolon,

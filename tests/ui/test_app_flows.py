@@ -49,7 +49,7 @@ def test_mask_replaces_the_clipboard_after_committing(qtbot: QtBot, controller: 
     QGuiApplication.clipboard().setText(SECRET_TEXT)
     with qtbot.waitSignal(controller.notify, timeout=10_000) as notice:
         controller.mask_clipboard()
-    title, summary, warning = notice.args
+    _title, summary, warning = notice.args
     masked = _clipboard_text()
     assert "dana@example.org" not in masked and "4111" not in masked and "482913" not in masked
     assert masked == "Mail <Email_1>, card <Bank_Payment_Card_Number_1>, code: <Verification_Code_1>."
@@ -152,7 +152,7 @@ def test_worker_reports_model_states(qtbot: QtBot, controller: AppController) ->
         worker.load_model(lambda: StandInDetector())
     assert worker.state is ModelState.READY and worker.has_model
 
-    def broken():  # noqa: ANN202
+    def broken():
         raise ModelError("The file is not a GGUF model.")
 
     with qtbot.waitSignal(controller.notify, timeout=10_000) as notice:
@@ -165,7 +165,7 @@ def test_masking_commits_off_the_gui_thread(qtbot: QtBot, controller: AppControl
     committing_threads: list[threading.Thread] = []
     original_assign = store.assign
 
-    def recording_assign(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def recording_assign(*args, **kwargs):
         committing_threads.append(threading.current_thread())
         return original_assign(*args, **kwargs)
 

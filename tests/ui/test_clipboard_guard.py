@@ -164,7 +164,7 @@ def test_quitting_leaves_a_clipboard_the_person_changed(qtbot: QtBot, controller
 def test_the_notice_speaks_the_interface_language(
     qtbot: QtBot, controller: AppController, detector: StandInDetector, qapp: QApplication
 ) -> None:
-    from app.ui.i18n import install_translator  # noqa: PLC0415
+    from app.ui.i18n import install_translator
 
     install_translator(qapp, "zh_CN")
     try:

@@ -357,7 +357,7 @@ def test_highlights_land_on_the_chinese_text_they_belong_to_and_types_are_labell
     assert set(values) == {name, "13812345678", "11010519491231002X", "wang.xiaoce@example.org"}
     selections = tab.input_edit.extraSelections()
     assert [selection.cursor.selectedText() for selection in selections] == list(values)
-    for selection, value in zip(selections, values):
+    for selection, value in zip(selections, values, strict=False):
         assert selection.cursor.selectionStart() == utf16_units(CHINESE_TEXT[:CHINESE_TEXT.index(value)])
     preview = tab.preview_edit
     assert [selection.cursor.selectedText() for selection in preview.extraSelections()] == [

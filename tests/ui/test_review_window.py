@@ -126,7 +126,7 @@ def test_rules_findings_are_highlighted_at_the_right_places_after_emoji_and_chin
     assert set(by_value) == {EMAIL, KEY}
     selections = tab.input_edit.extraSelections()
     assert len(selections) == 2
-    for selection, value in zip(selections, (EMAIL, KEY)):
+    for selection, value in zip(selections, (EMAIL, KEY), strict=False):
         start = text.index(value)
         assert (by_value[value].start, by_value[value].end) == (start, start + len(value))
         assert selection.cursor.selectionStart() == utf16_units(text[:start])
@@ -418,7 +418,7 @@ def test_the_window_remembers_its_size_and_position(qtbot, engine: Engine) -> No
 class StreamingStandIn(StandInDetector):
     """Reports its word's findings early (as the real model does per completed answer element), then waits."""
 
-    def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:  # noqa: ANN001
+    def detect(self, text: str, *, cancel=None, progress=None, on_findings=None) -> list[Finding]:
         if progress is not None:
             progress(0, 2)
         if on_findings is not None:

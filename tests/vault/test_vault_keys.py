@@ -101,7 +101,7 @@ def test_a_new_vault_keeps_a_random_key_in_the_keyring(vault_path: Path, memory_
 @pytest.mark.parametrize("insecure", [fail.Keyring(), null.Keyring(), PlaintextKeyring()])
 def test_insecure_keyring_and_no_passphrase_creates_nothing(vault_path: Path, insecure: object) -> None:
     keyring.set_keyring(insecure)
-    with pytest.raises(VaultPassphraseRequired, match="not a secure one.*passphrase"):
+    with pytest.raises(VaultPassphraseRequired, match=r"not a secure one.*passphrase"):
         open_vault(vault_path)
     assert not vault_path.exists()
     if isinstance(insecure, MemoryKeyring):
@@ -167,7 +167,7 @@ def test_missing_keyring_entry_never_makes_a_new_key(vault_path: Path, memory_ke
     fill(vault_path)
     memory_keyring.secrets.clear()
     before = snapshot(vault_path)
-    with pytest.raises(VaultKeyMissingError, match="missing from the OS keyring.*no new key"):
+    with pytest.raises(VaultKeyMissingError, match=r"missing from the OS keyring.*no new key"):
         open_vault(vault_path)
     assert snapshot(vault_path) == before
     assert memory_keyring.secrets == {}
@@ -177,7 +177,7 @@ def test_missing_keyinfo_never_makes_a_new_key(vault_path: Path, memory_keyring:
     fill(vault_path)
     vault_files(vault_path)[-1].unlink()
     before = snapshot(vault_path)
-    with pytest.raises(VaultKeyMissingError, match="key-info file .* is missing"):
+    with pytest.raises(VaultKeyMissingError, match=r"key-info file .* is missing"):
         open_vault(vault_path)
     assert snapshot(vault_path) == before
     assert len(memory_keyring.secrets) == 1
@@ -217,7 +217,7 @@ def test_damaged_file_is_reported_and_left_alone(vault_path: Path, damage) -> No
     fill(vault_path)
     damage(vault_path)
     before = snapshot(vault_path)
-    with pytest.raises(VaultCorruptError, match="damaged.*Nothing was changed.*move-aside"):
+    with pytest.raises(VaultCorruptError, match=r"damaged.*Nothing was changed.*move-aside"):
         open_vault(vault_path)
     assert snapshot(vault_path) == before
 
@@ -251,7 +251,7 @@ def test_a_keyinfo_without_its_database_is_kept_aside(vault_path: Path) -> None:
     vault_path.rename(vault_path.with_name("moved-by-hand.db"))
     with open_vault(vault_path):
         pass
-    kept = [path for path in vault_path.parent.glob("vault.db.orphan-*.keyinfo")]
+    kept = list(vault_path.parent.glob("vault.db.orphan-*.keyinfo"))
     assert [path.read_bytes() for path in kept] == [old_keyinfo]
 
 

@@ -142,7 +142,7 @@ def measure_exposure(
     gold_chars = _covered((span for value in gold for span in value.spans), len(text))
     exposure = Exposure(threshold=threshold, messages=1, characters=len(text))
     exposure.masked_characters = sum(masked_chars)
-    exposure.over_masked_characters = sum(1 for m, g in zip(masked_chars, gold_chars) if m and not g)
+    exposure.over_masked_characters = sum(1 for m, g in zip(masked_chars, gold_chars, strict=False) if m and not g)
     for value in gold:
         if value.level is None or value.level < threshold:
             continue

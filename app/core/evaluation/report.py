@@ -55,7 +55,7 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]], align: str |
     marks = {"l": "---", "r": "---:", "c": ":---:"}
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _counts_row(label: str, counts: Counts) -> list[object]:
@@ -107,7 +107,7 @@ def _setup_section(result: EvalResult) -> list[str]:
     rows += _model_rows(result)
     rows += _machine_rows(result.machine)
     rows.append(("Run", f"{result.started_at}, {result.seconds:.1f} s in all"))
-    return ["## Setup", ""] + _table(["", ""], rows, "ll")
+    return ["## Setup", "", *_table(["", ""], rows, "ll")]
 
 
 def _model_rows(result: EvalResult) -> list[tuple[str, str]]:
@@ -141,14 +141,13 @@ def _machine_rows(machine: dict[str, Any]) -> list[tuple[str, str]]:
     cpu = (
         f"{machine.get('cpu')}, {machine.get('physical_cores')} physical / {machine.get('logical_cores')} logical cores"
     )
-    rows = [
+    return [
         ("Machine", f"{machine.get('system')}, Python {machine.get('python')}"),
         ("CPU", cpu + (f", {format_bytes(ram)} RAM" if ram else "")),
         ("GPU", ", ".join(machine.get("gpus") or []) or "none found"),
         ("llama.cpp", (f"llama-cpp-python {machine.get('llama_cpp_python')}, GPU offload "
                       f"{'available' if machine.get('llama_cpp_gpu_offload') else 'not built in'}")),
     ]  # fmt: skip
-    return rows
 
 
 def _summary_section(result: EvalResult) -> list[str]:
@@ -172,7 +171,7 @@ def _summary_section(result: EvalResult) -> list[str]:
         "the paper's metric, micro" if isinstance(result.runs[0].scorer, PaperScorer) else "Presidio entities, micro"
     )
     intro = f"Precision, recall and F1 ({metric}); leak rate, partly exposed and over-masking in %."
-    return ["## Summary", "", intro, ""] + _table(header, rows)
+    return ["## Summary", "", intro, "", *_table(header, rows)]
 
 
 def _target_value(value: float | None) -> str:
@@ -188,7 +187,7 @@ def _targets_section(checks: Sequence[TargetCheck]) -> list[str]:
         [check.run, check.name, _target_value(check.value), check.goal, "pass" if check.passed else "**FAIL**"]
         for check in checks
     ]
-    return ["## Targets", ""] + _table(["run", "target", "value", "goal", "result"], rows, "lllrl")
+    return ["## Targets", "", *_table(["run", "target", "value", "goal", "result"], rows, "lllrl")]
 
 
 def _paper_sections(run: RunResult, scorer: PaperScorer) -> list[str]:
@@ -196,7 +195,7 @@ def _paper_sections(run: RunResult, scorer: PaperScorer) -> list[str]:
     thresholds = scores.by_threshold
     threshold_rows = [_counts_row(f"{level.label}–PL4" if level < Level.PL4 else "PL4", thresholds[level])
                       for level in (Level.PL2, Level.PL3, Level.PL4) if level >= scorer.min_level]  # fmt: skip
-    lines = ["### Paper metric by level threshold (micro)", ""] + _table(COUNTS_HEADER, threshold_rows)
+    lines = ["### Paper metric by level threshold (micro)", "", *_table(COUNTS_HEADER, threshold_rows)]
     lines += [
         (
             f"Macro (mean over {scores.messages:,} messages, empty/empty = 1): precision {_ratio(scores.macro_precision)},"
@@ -208,7 +207,7 @@ def _paper_sections(run: RunResult, scorer: PaperScorer) -> list[str]:
     ]
     lines += _table(COUNTS_HEADER, [_counts_row(level.label, c) for level, c in sorted(scores.by_level.items())])
     type_rows = sorted(scores.by_type.items(), key=lambda item: (-item[1].gold, -item[1].predicted, item[0]))
-    lines += ["### By type", ""] + _table(["type"] + COUNTS_HEADER[1:], [_counts_row(n, c) for n, c in type_rows])
+    lines += ["### By type", "", *_table(["type", *COUNTS_HEADER[1:]], [_counts_row(n, c) for n, c in type_rows])]
     return lines
 
 
@@ -227,7 +226,7 @@ def _presidio_sections(run: RunResult, scorer: PresidioScorer) -> list[str]:
     level_rows = [[level.label, *figures(counts)] for level, counts in sorted(scorer.by_level().items())]
     lines = ["### By entity (Presidio overlap matching)", ""]
     lines += _table(["entity", "level", *numbers], entity_rows, "ll" + "r" * len(numbers))
-    lines += ["### By level", ""] + _table(["level", *numbers], level_rows)
+    lines += ["### By level", "", *_table(["level", *numbers], level_rows)]
     return lines
 
 
@@ -241,7 +240,7 @@ def _exposure_section(run: RunResult) -> list[str]:
     total = exposure.overall
     rows.append(["all", total.values, total.leaked, _percent(total.leak_rate), total.partly_exposed,
                  _percent(total.partly_exposed_rate)])  # fmt: skip
-    lines = [f"### What a user feels (masking at {exposure.threshold.label} and above)", ""] + _table(header, rows)
+    lines = [f"### What a user feels (masking at {exposure.threshold.label} and above)", "", *_table(header, rows)]
     lines += [
         (
             f"- Over-masking: {exposure.over_masked_characters:,} of {exposure.characters:,} characters masked outside "
@@ -281,7 +280,7 @@ def _speed_section(run: RunResult) -> list[str]:
             f"- {run.model_failures} messages had a cut-off or malformed model answer; only the rules (if they ran) "
             "scored there."
         )
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _run_section(run: RunResult) -> list[str]:
@@ -313,7 +312,7 @@ def _profile_comparison_section(result: EvalResult) -> list[str]:
                 _seconds(run.speed.median), _seconds(run.speed.p95), _rate(run.speed.generated_tokens_per_second),
                 run.model_failures]  # fmt: skip
         rows.append(row)
-    return ["## Prompt profiles compared", ""] + _table(header, rows)
+    return ["## Prompt profiles compared", "", *_table(header, rows)]
 
 
 def _method_section(result: EvalResult) -> list[str]:
@@ -359,7 +358,7 @@ def _examples_section(result: EvalResult) -> list[str]:
     lines = ["## Error examples (written because --examples was given; they quote the data)", ""]
     for run in runs:
         rows = [[example.kind, example.type, example.level, example.text] for example in run.examples]
-        lines += [f"### {run.label}", ""] + _table(["kind", "type", "level", "text"], rows, "llll")
+        lines += [f"### {run.label}", "", *_table(["kind", "type", "level", "text"], rows, "llll")]
     return lines
 
 

@@ -168,7 +168,7 @@ class GgufInfo:
 
     def summary_rows(self) -> list[tuple[str, str]]:
         """Labelled values to show the person (command line and setup wizard alike)."""
-        rows = [
+        return [
             ("File", str(self.path)),
             ("Size", format_bytes(self.file_size)),
             ("Architecture", self.architecture),
@@ -184,7 +184,6 @@ class GgufInfo:
             ("GGUF version", str(self.version)),
             ("Tensors", str(self.tensor_count)),
         ]
-        return rows
 
 
 def _or_dash(value: int | None) -> str:

@@ -96,7 +96,7 @@ def move_vault_aside(vault_path: Path, reason: str = "damaged") -> Path:
     """
     with vault_lock(vault_path):
         target = aside_name(vault_path, reason)
-        for source, destination in zip(vault_files(vault_path), vault_files(target)):
+        for source, destination in zip(vault_files(vault_path), vault_files(target), strict=False):
             if source.exists():
                 os.replace(source, destination)
         return target

@@ -20,6 +20,7 @@ final write of this file never locks the person out.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
 import hmac
@@ -230,10 +231,8 @@ def write_keyinfo(vault_path: Path, info: KeyInfo) -> None:
 
 
 def _owner_only(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.chmod(0o600)
-    except OSError:
-        pass
 
 
 def _fsync_folder(folder: Path) -> None:

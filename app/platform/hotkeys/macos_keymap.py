@@ -72,7 +72,7 @@ def _build_key_codes() -> dict[Key, int]:
         table[Key(ord(letter))] = code  # Qt's letter keys are their upper-case ASCII codes
     for digit, code in _DIGITS.items():
         table[Key(ord(digit))] = code
-    for key, code in zip(FUNCTION_KEYS, _FUNCTION_CODES):
+    for key, code in zip(FUNCTION_KEYS, _FUNCTION_CODES, strict=False):
         table[key] = code
     table.update(_OTHER_KEYS)
     return table

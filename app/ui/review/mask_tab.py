@@ -326,10 +326,7 @@ class MaskTab(QWidget):
         if job_id != self._job_id:
             return
         self._finish_job(ModelOutcome.STOPPED)
-        if self._state.model_finding_count:
-            shown = self._incomplete_text()
-        else:
-            shown = self.tr("Rules findings are shown.")
+        shown = self._incomplete_text() if self._state.model_finding_count else self.tr("Rules findings are shown.")
         self.message_label.show_warning(
             self.tr("The model could not check this text: %1").replace("%1", join_sentences(message, shown)))
 

@@ -332,5 +332,5 @@ def _judge_run(text: str, run_start: int, groups: list[_Group], plus: bool) -> t
     with_context = _phone_context(text, run_start, groups[-1].end)
     if plus:
         first = groups[0]
-        groups = [_Group(run_start, first.end, first.digits, first.parenthesised, first.separator)] + groups[1:]
+        groups = [_Group(run_start, first.end, first.digits, first.parenthesised, first.separator), *groups[1:]]
     return _judge(text, groups, with_context)
