@@ -79,8 +79,9 @@ def build(folder: Path = CATALOGUE_FOLDER, out: Path | None = None, *, force: bo
     for source in sorted(folder.glob("*.ts")):
         target = out / source.with_suffix(".qm").name
         if force or not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
-            subprocess.run([qt_tool("pyside6-lrelease"), str(source), "-qm", str(target)], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [qt_tool("pyside6-lrelease"), str(source), "-qm", str(target)], check=True, capture_output=True
+            )
         compiled.append(target)
     return compiled
 

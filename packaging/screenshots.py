@@ -69,7 +69,9 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
     read_end, write_end = os.pipe()
     process = subprocess.Popen(
         [xvfb, "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", SCREEN, "-dpi", "96"],
-        pass_fds=[write_end], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        pass_fds=[write_end],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     os.close(write_end)
     with os.fdopen(read_end, "rb") as stream:
@@ -81,17 +83,30 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
 
 
 def build_translations() -> None:
-    subprocess.run([sys.executable, str(REPO_ROOT / "packaging" / "i18n.py"), "build"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "packaging" / "i18n.py"), "build"], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def render_language(language: str, out: Path, display: str) -> None:
     with tempfile.TemporaryDirectory(prefix="cloakroom-screenshots-") as home:
-        environment = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", CLOAKROOM_HOME=home,
-                           XDG_RUNTIME_DIR=home, LANG="C.UTF-8", LANGUAGE="", LC_ALL="C.UTF-8")
+        environment = dict(
+            os.environ,
+            DISPLAY=display,
+            QT_QPA_PLATFORM="xcb",
+            CLOAKROOM_HOME=home,
+            XDG_RUNTIME_DIR=home,
+            LANG="C.UTF-8",
+            LANGUAGE="",
+            LC_ALL="C.UTF-8",
+        )
         environment.pop("WAYLAND_DISPLAY", None)
-        subprocess.run([sys.executable, __file__, "--child", language, "--out", str(out)], check=True,
-                       env=environment, cwd=REPO_ROOT)
+        subprocess.run(
+            [sys.executable, __file__, "--child", language, "--out", str(out)],
+            check=True,
+            env=environment,
+            cwd=REPO_ROOT,
+        )
 
 
 def report(out: Path, languages: list[str]) -> int:
@@ -102,8 +117,10 @@ def report(out: Path, languages: list[str]) -> int:
             size = picture.stat().st_size
             flag = "  OVER BUDGET" if size > MAX_PNG_BYTES else ""
             too_large += bool(flag)
-            print(f"{picture.relative_to(out.parent) if out.parent in picture.parents else picture}: "
-                  f"{size // 1024} KB{flag}")
+            print(
+                f"{picture.relative_to(out.parent) if out.parent in picture.parents else picture}: "
+                f"{size // 1024} KB{flag}"
+            )
     return 1 if too_large else 0
 
 
@@ -126,8 +143,11 @@ class SampleNamesModel:
 
         if progress is not None:
             progress(1, 1)
-        return [finding_at(text, start, end, "Real Name", Level.PL2, MODEL)
-                for name in self.names for start, end in find_exact(text, name)]
+        return [
+            finding_at(text, start, end, "Real Name", Level.PL2, MODEL)
+            for name in self.names
+            for start, end in find_exact(text, name)
+        ]
 
 
 class StreamingSampleModel(SampleNamesModel):
@@ -142,8 +162,14 @@ class StreamingSampleModel(SampleNamesModel):
         super().__init__(names)
         self.release = threading.Event()
 
-    def detect(self, text: str, *, cancel: object = None, progress: Callable[[int, int], None] | None = None,
-               on_findings: Callable[[list], None] | None = None) -> list:
+    def detect(
+        self,
+        text: str,
+        *,
+        cancel: object = None,
+        progress: Callable[[int, int], None] | None = None,
+        on_findings: Callable[[list], None] | None = None,
+    ) -> list:
         found = super().detect(text)
         if progress is not None:
             progress(1, 3)
@@ -177,7 +203,8 @@ def save(widget: QWidget, path: Path) -> Path:
     image.save(str(path), "PNG", 9)
     if path.stat().st_size > MAX_PNG_BYTES:
         image.convertToFormat(QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither).save(
-            str(path), "PNG", 9)
+            str(path), "PNG", 9
+        )
     return path
 
 
@@ -223,8 +250,15 @@ def draw_wizard(qapp: QApplication, folder: Path) -> None:
 
     wizard = SetupWizard(Settings())
     # A made-up computer, so the pictures neither show nor depend on the machine that draws them.
-    wizard.hardware = HardwareInfo(total_ram_bytes=16 * 1024**3, available_ram_bytes=11 * 1024**3, physical_cores=8,
-                                   logical_cores=16, free_physical_cores=6, gpus=(), gpu_offload_supported=False)
+    wizard.hardware = HardwareInfo(
+        total_ram_bytes=16 * 1024**3,
+        available_ram_bytes=11 * 1024**3,
+        physical_cores=8,
+        logical_cores=16,
+        free_physical_cores=6,
+        gpus=(),
+        gpu_offload_supported=False,
+    )
     wizard.recommendation = recommend(wizard.hardware, load_catalog())
     wizard.resize(820, 640)
     wizard.show()
@@ -283,9 +317,14 @@ def draw_review(qapp: QApplication, folder: Path, language: str) -> None:
     tab.toggle_item(phone)
     result = tab.copy_masked()
     placeholders = {replacement.finding.type: replacement.placeholder for replacement in result.replacements}
-    window.set_unmask_text(ANSWERS[language].format(
-        email=placeholders["Email"], phone=placeholders["Phone Number"], name=placeholders["Real Name"],
-        unknown="<Real_Name_9>"))
+    window.set_unmask_text(
+        ANSWERS[language].format(
+            email=placeholders["Email"],
+            phone=placeholders["Phone Number"],
+            name=placeholders["Real Name"],
+            unknown="<Real_Name_9>",
+        )
+    )
     wait_until(qapp, lambda: True)
     save(window, folder / "review-unmask.png")
     window.hide()
@@ -315,8 +354,11 @@ def draw_mask_progress(qapp: QApplication, folder: Path, language: str) -> None:
 
     toast = ProgressToast()
     toast.start()
-    toast.set_progress(QCoreApplication.translate("AppController", "Masking… chunk %1 of %2")
-                       .replace("%1", "2").replace("%2", "3"), 1, 3)
+    toast.set_progress(
+        QCoreApplication.translate("AppController", "Masking… chunk %1 of %2").replace("%1", "2").replace("%2", "3"),
+        1,
+        3,
+    )
     toast.show_in_corner()
     wait_until(qapp, toast.isVisible)
     save(toast, folder / "mask-progress.png")

@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     app_group.add_argument("--mask-clipboard", action="store_true", help="mask the text on the clipboard")
     app_group.add_argument("--unmask-clipboard", action="store_true", help="restore originals in the clipboard text")
     app_group.add_argument("--review", action="store_true", help="open the paste-and-review window")
-    app_group.add_argument("--self-test", action="store_true", help="start the app offscreen, open the review window, exit")
+    app_group.add_argument(
+        "--self-test", action="store_true", help="start the app offscreen, open the review window, exit"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(subparsers)

@@ -40,7 +40,8 @@ def add_engine_options(parser: argparse.ArgumentParser, *, vault_optional: bool 
     parser.add_argument(
         "--no-vault",
         action="store_true",
-        help="keep mappings in memory for this command only" + (" (the default when no vault exists)" if vault_optional else ""),
+        help="keep mappings in memory for this command only"
+        + (" (the default when no vault exists)" if vault_optional else ""),
     )
     parser.add_argument("--model", metavar="PATH", help="a GGUF model file (default: the one set with `model use`)")
     parser.add_argument("--no-model", action="store_true", help="rules only: do not load the model")
@@ -48,9 +49,7 @@ def add_engine_options(parser: argparse.ArgumentParser, *, vault_optional: bool 
     parser.add_argument(
         "--profile", choices=PROMPT_PROFILES, help="the model's prompt profile (default: the setting, normally auto)"
     )
-    parser.add_argument(
-        "--user-name", dest="real_name", metavar="NAME", help="your real name, passed to the model"
-    )
+    parser.add_argument("--user-name", dest="real_name", metavar="NAME", help="your real name, passed to the model")
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -103,7 +102,9 @@ def load_model_detector(
         return None
     path = configured_model_path(settings, args.model)
     if path is None:
-        print("cloakroom: no model is set up, so only the rules detector runs (see `cloakroom model`).", file=sys.stderr)
+        print(
+            "cloakroom: no model is set up, so only the rules detector runs (see `cloakroom model`).", file=sys.stderr
+        )
         return None
     real_name = args.real_name or private_lists_of(store).real_name
     return model_detector_factory(settings, path, profile=args.profile, real_name=real_name)()
@@ -130,7 +131,9 @@ def read_source(source: str, args: argparse.Namespace) -> str:
         return read_clipboard()
     if source == "-":
         if getattr(args, "passphrase_stdin", False):
-            raise ConfigError("--passphrase-stdin needs the text in a FILE or --clipboard (stdin holds the passphrase).")
+            raise ConfigError(
+                "--passphrase-stdin needs the text in a FILE or --clipboard (stdin holds the passphrase)."
+            )
         return decode_input(sys.stdin.buffer.read())
     try:
         return decode_input(Path(source).read_bytes())

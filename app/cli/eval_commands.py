@@ -251,9 +251,7 @@ def _plans(
     try:
         message("Computing the model file's SHA-256 for the report …")
         info = describe_model(loaded, args.max_new_tokens)
-        plans: list[RunPlan] = model_plans(
-            loaded, settings, profiles, detector, max_new_tokens=args.max_new_tokens
-        )
+        plans: list[RunPlan] = model_plans(loaded, settings, profiles, detector, max_new_tokens=args.max_new_tokens)
     except BaseException:
         loaded.close()
         raise

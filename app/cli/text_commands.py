@@ -29,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     detect.add_argument("--clipboard", action="store_true", help="read the text from the clipboard")
     output = detect.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the findings as a JSON list")
-    output.add_argument("--jsonl", action="store_true", help="each input line is a JSON string; print one result per line")
+    output.add_argument(
+        "--jsonl", action="store_true", help="each input line is a JSON string; print one result per line"
+    )
     add_engine_options(detect, vault_optional=True)
     detect.set_defaults(handler=run_detect)
 

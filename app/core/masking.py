@@ -50,7 +50,9 @@ class MaskResult:
         """Each distinct placeholder with the highest level it was masked at in this text."""
         levels: dict[str, Level] = {}
         for replacement in self.replacements:
-            levels[replacement.placeholder] = max(levels.get(replacement.placeholder, Level.PL1), replacement.finding.level)
+            levels[replacement.placeholder] = max(
+                levels.get(replacement.placeholder, Level.PL1), replacement.finding.level
+            )
         return levels
 
     def level_counts(self) -> dict[Level, int]:
@@ -153,7 +155,7 @@ def _splice(text: str, spans: Sequence[Finding], replacements: Sequence[str]) ->
     pieces: list[str] = []
     position = 0
     for span, replacement in zip(spans, replacements, strict=False):
-        pieces.append(text[position:span.start])
+        pieces.append(text[position : span.start])
         pieces.append(replacement)
         position = span.end
     pieces.append(text[position:])
@@ -213,7 +215,8 @@ def mask_text(text: str, findings: Iterable[Finding], store: MappingStore, *, pr
     placeholder_by_value = dict(zip(requests_by_value, (mapping.placeholder for mapping in mappings), strict=False))
     placeholders = [placeholder_by_value[normalize_value(span.text)] for span in spans]
     replacements = tuple(
-        Replacement(span.start, span.end, placeholder, span) for span, placeholder in zip(spans, placeholders, strict=False)
+        Replacement(span.start, span.end, placeholder, span)
+        for span, placeholder in zip(spans, placeholders, strict=False)
     )
     return MaskResult(text=_splice(text, spans, placeholders), replacements=replacements)
 
@@ -231,9 +234,9 @@ def unmask_text(text: str, store: MappingStore) -> UnmaskResult:
         mapping = known.get(token.key)
         if mapping is None:
             if token.looks_like_ours:
-                unresolved.append(text[token.start:token.end])
+                unresolved.append(text[token.start : token.end])
             continue
-        before = text[position:token.start]
+        before = text[position : token.start]
         pieces.append(before)
         length += len(before)
         pieces.append(mapping.original)

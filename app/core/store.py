@@ -177,8 +177,9 @@ def plan_assignments(
         counter = counters.get(key_of_type, reader.counter_for_type(key_of_type))
         number = next_free_number(counter, key_of_type, reserved_keys, reader.key_taken)
         counters[key_of_type] = number
-        mapping = Mapping(format_placeholder(request.type, number), request.type, request.level, request.value,
-                          request.detector)
+        mapping = Mapping(
+            format_placeholder(request.type, number), request.type, request.level, request.value, request.detector
+        )
         new_by_value[value_key] = mapping
         planned.append((mapping, True))
     return planned

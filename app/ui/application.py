@@ -144,10 +144,12 @@ class CloakroomApp(QObject):
             self._review = ReviewWindow(self.engine, self.worker)
             self._review.setWindowIcon(app_icon())
             self._review.masked_copied.connect(
-                lambda result: self.notify(self.tr("Masked text copied"), mask_summary(result)))
+                lambda result: self.notify(self.tr("Masked text copied"), mask_summary(result))
+            )
             self._review.restored_copied.connect(
-                lambda result: self.notify(self.tr("Restored text copied"), unmask_summary(result),
-                                           bool(result.unresolved))
+                lambda result: self.notify(
+                    self.tr("Restored text copied"), unmask_summary(result), bool(result.unresolved)
+                )
             )
         return self._review
 
@@ -304,8 +306,15 @@ class CloakroomApp(QObject):
 
 
 def _model_options(settings: Settings) -> tuple[object, ...]:
-    return (settings.model_path, settings.use_model, settings.prompt_profile, settings.n_gpu_layers,
-            settings.n_threads, settings.n_ctx, settings.unload_after_minutes)
+    return (
+        settings.model_path,
+        settings.use_model,
+        settings.prompt_profile,
+        settings.n_gpu_layers,
+        settings.n_threads,
+        settings.n_ctx,
+        settings.unload_after_minutes,
+    )
 
 
 def _needs_focus() -> bool:

@@ -100,12 +100,15 @@ class AppController(QObject):
         return self.worker.state_message
 
     def progress_text(self) -> str:
-        """"Masking… chunk 2 of 5" while a masking runs (just "Masking…" until the model reports its chunks)."""
+        """ "Masking… chunk 2 of 5" while a masking runs (just "Masking…" until the model reports its chunks)."""
         pending = self._pending
         if pending is None or pending.total <= 1:
             return self.tr("Masking…")
-        return self.tr("Masking… chunk %1 of %2").replace("%1", str(min(pending.done + 1, pending.total))).replace(
-            "%2", str(pending.total))
+        return (
+            self.tr("Masking… chunk %1 of %2")
+            .replace("%1", str(min(pending.done + 1, pending.total)))
+            .replace("%2", str(pending.total))
+        )
 
     @property
     def masking(self) -> bool:
@@ -119,7 +122,8 @@ class AppController(QObject):
     def _on_model_state(self, state: ModelState, message: str) -> None:
         if state is ModelState.ERROR:
             self.notify.emit(
-                self.tr("Model not available"), join_sentences(message, self.tr("Rules detection still works.")), True)
+                self.tr("Model not available"), join_sentences(message, self.tr("Rules detection still works.")), True
+            )
         self.state_changed.emit()
 
     # --- mask -----------------------------------------------------------------------------------------------------
@@ -129,7 +133,9 @@ class AppController(QObject):
         if self._refuse_when_paused():
             return
         if self._pending is not None:
-            self.notify.emit(self.tr("Still working"), self.tr("A masking is already running; cancel it from the tray."), True)
+            self.notify.emit(
+                self.tr("Still working"), self.tr("A masking is already running; cancel it from the tray."), True
+            )
             return
         text = self._read_clipboard()
         if text is None:
@@ -158,7 +164,9 @@ class AppController(QObject):
             return
         if not result.replacements:
             pending.guard.restore()
-            self.notify.emit(self.tr("Nothing to mask"), self.tr("No private data found; the clipboard is unchanged."), False)
+            self.notify.emit(
+                self.tr("Nothing to mask"), self.tr("No private data found; the clipboard is unchanged."), False
+            )
             return
         pending.guard.release_masked(result.text)
         self.notify.emit(self.tr("Clipboard masked"), mask_summary(result), False)
@@ -252,7 +260,9 @@ class AppController(QObject):
     def _clear_restored_text(self) -> None:
         text, self._restored_text = self._restored_text, None
         if text is not None and clipboard.clear_if_unchanged(text):
-            self.notify.emit(self.tr("Clipboard cleared"), self.tr("Restored secrets were removed from the clipboard."), False)
+            self.notify.emit(
+                self.tr("Clipboard cleared"), self.tr("Restored secrets were removed from the clipboard."), False
+            )
 
     # --- restore offer --------------------------------------------------------------------------------------------
 

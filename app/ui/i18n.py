@@ -28,8 +28,13 @@ from app.resources import resource_path
 SUPPORTED_LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 # Tried in order for characters the interface font lacks; families a system does not have are skipped.
 SIMPLIFIED_CHINESE_FONTS = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei", "Microsoft YaHei",
-    "PingFang SC", "Hiragino Sans GB",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
 )
 
 _installed: list[QTranslator] = []

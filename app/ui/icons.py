@@ -77,6 +77,8 @@ def state_icon(state: str, size: int = 64) -> QIcon:
         bar_width = diameter * 0.14
         for offset in (-0.16, 0.16):
             center_x = badge.center().x() + offset * diameter
-            painter.drawRect(QRectF(center_x - bar_width / 2, badge.top() + diameter * 0.28, bar_width, diameter * 0.44))
+            painter.drawRect(
+                QRectF(center_x - bar_width / 2, badge.top() + diameter * 0.28, bar_width, diameter * 0.44)
+            )
     painter.end()
     return QIcon(pixmap)

@@ -91,8 +91,12 @@ def _self_test_steps(qapp: QApplication, folder: Path) -> None:
     from app.core.vault import open_vault
     from app.ui.application import CloakroomApp
 
-    vault = open_vault(folder / "vault.db", passphrase=lambda _purpose: "self-test passphrase", use_environment=False,
-                       keyring_backend=_no_keyring())
+    vault = open_vault(
+        folder / "vault.db",
+        passphrase=lambda _purpose: "self-test passphrase",
+        use_environment=False,
+        keyring_backend=_no_keyring(),
+    )
     print("vault: ok")
     cloakroom = CloakroomApp(qapp, Settings(first_run_done=True), vault, listen=False)
     masked = cloakroom.engine.mask(SELF_TEST_SAMPLE)

@@ -80,10 +80,14 @@ def _detect(
     """The findings, or none and the reason when the detection failed (a cancel is not a failure: it raises)."""
     try:
         return detector.detect(
-            text, cancel=cancel, progress=lambda done, total: progress(TRIAL_DETECT, done, total)), None
+            text, cancel=cancel, progress=lambda done, total: progress(TRIAL_DETECT, done, total)
+        ), None
     except ModelOutputError:
-        return [], translate("ModelTrial", "Its answer was not a complete list of findings: it ran on to the "
-                                           "answer limit or broke the expected format.")
+        return [], translate(
+            "ModelTrial",
+            "Its answer was not a complete list of findings: it ran on to the "
+            "answer limit or broke the expected format.",
+        )
     except CloakroomError as error:
         return [], str(error)
 
@@ -127,19 +131,18 @@ def describe_memory(memory: ModelMemory | None) -> str:
         return translate("ModelStatus", "not measured")
     parts = []
     if memory.weights_bytes:
-        parts.append(translate("ModelStatus", "weights {size}").format(
-            size=format_bytes(memory.weights_bytes)))
+        parts.append(translate("ModelStatus", "weights {size}").format(size=format_bytes(memory.weights_bytes)))
     if memory.kv_cache_bytes:
-        parts.append(translate("ModelStatus", "context cache {size}").format(
-            size=format_bytes(memory.kv_cache_bytes)))
+        parts.append(translate("ModelStatus", "context cache {size}").format(size=format_bytes(memory.kv_cache_bytes)))
     if memory.process_bytes:
-        parts.append(translate("ModelStatus", "Cloakroom in all {size}").format(
-            size=format_bytes(memory.process_bytes)))
+        parts.append(
+            translate("ModelStatus", "Cloakroom in all {size}").format(size=format_bytes(memory.process_bytes))
+        )
     return " · ".join(parts) or translate("ModelStatus", "not measured")
 
 
 def describe_device(device: str, notice: str | None = None) -> str:
-    """"GPU" or "CPU", and on a line of its own why it is not the GPU when llama.cpp said so (a fallback, say)."""
+    """ "GPU" or "CPU", and on a line of its own why it is not the GPU when llama.cpp said so (a fallback, say)."""
     text = translate("ModelStatus", "GPU") if device == "GPU" else translate("ModelStatus", "CPU")
     return f"{text}\n{notice}" if notice else text
 
@@ -277,9 +280,10 @@ class ModelStatus(QWidget):
     def _estimate_text(self) -> str:
         if self._estimate is None:
             return ""
-        return self.tr("estimated about {short:.0f} s for a short chat message, {email:.0f} s for a 2 KB e-mail "
-                       "(measured on stand-ins)").format(short=self._estimate.short_seconds,
-                                                         email=self._estimate.email_seconds)
+        return self.tr(
+            "estimated about {short:.0f} s for a short chat message, {email:.0f} s for a 2 KB e-mail "
+            "(measured on stand-ins)"
+        ).format(short=self._estimate.short_seconds, email=self._estimate.email_seconds)
 
     def _current_loaded_model(self) -> LoadedModel | None:
         if self._loaded_model is None:
@@ -333,15 +337,19 @@ class ModelStatus(QWidget):
     def _on_result(self, result: TrialResult) -> None:
         seconds = result.load_seconds + result.detect_seconds
         if result.error:
-            self.test_result.setText(self.tr("It loaded, but the detection failed: {reason}").format(
-                reason=result.error))
+            self.test_result.setText(
+                self.tr("It loaded, but the detection failed: {reason}").format(reason=result.error)
+            )
         else:
             self.test_result.setText(
-                summarize_findings(result.findings) + " "
-                + self.tr("Loaded and answered in {seconds:.1f} s.").format(seconds=seconds))
+                summarize_findings(result.findings)
+                + " "
+                + self.tr("Loaded and answered in {seconds:.1f} s.").format(seconds=seconds)
+            )
         self.device_label.setText(describe_device(result.device, result.notice))
-        self.memory_label.setText(self.tr("{memory} (measured during the test)").format(
-            memory=describe_memory(result.memory)))
+        self.memory_label.setText(
+            self.tr("{memory} (measured during the test)").format(memory=describe_memory(result.memory))
+        )
         self._show_real_speed(result.detect_seconds)
 
     def _show_real_speed(self, detect_seconds: float) -> None:
@@ -350,8 +358,11 @@ class ModelStatus(QWidget):
         if self._estimate is None:
             self.speed_label.setText(real)
             return
-        self.speed_label.setText(self.tr("{real}; the estimate was about {estimate:.0f} s").format(
-            real=real, estimate=self._estimate.short_seconds))
+        self.speed_label.setText(
+            self.tr("{real}; the estimate was about {estimate:.0f} s").format(
+                real=real, estimate=self._estimate.short_seconds
+            )
+        )
 
     def _on_failure(self, message: str) -> None:
         self.test_result.setText(self.tr("The test failed: {reason}").format(reason=message))

@@ -20,8 +20,11 @@ def describe_prompt(settings: Settings) -> str:
     trained on the official prompt) and how to get that."""
     choice = resolve_profile_name(settings.prompt_profile)
     if choice.is_fallback:
-        return translate("PromptStatus", "Cloakroom's own: the official prompt is not installed, so the model may find "
-                                         "less than it can. “Set up a model…” fetches it.")
+        return translate(
+            "PromptStatus",
+            "Cloakroom's own: the official prompt is not installed, so the model may find "
+            "less than it can. “Set up a model…” fetches it.",
+        )
     texts = {
         OFFICIAL: translate("PromptStatus", "the official MemPrivacy prompt"),
         OFFICIAL_EVAL: translate("PromptStatus", "the official MemPrivacy prompt, evaluation form"),

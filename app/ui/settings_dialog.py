@@ -107,8 +107,11 @@ class SettingsDialog(QDialog):
         for code, name in SUPPORTED_LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(self._settings.language)))
-        self.language.setToolTip(self.tr("Windows opened from now on use the new language; the review window "
-                                         "changes when it is next opened."))
+        self.language.setToolTip(
+            self.tr(
+                "Windows opened from now on use the new language; the review window changes when it is next opened."
+            )
+        )
         form.addRow(self.tr("&Language:"), self.language)
         self.notifications = QCheckBox(self.tr("Show a notification after masking and restoring"))
         self.notifications.setChecked(self._settings.notifications)
@@ -126,15 +129,21 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Clear restored &secrets after:"), self.clear_after)
         self.interim_mask = QCheckBox(self.tr("While the model works, paste the rules-only masked text"))
         self.interim_mask.setChecked(self._settings.interim_rules_mask)
-        self.interim_mask.setToolTip(self.tr(
-            "Off: until masking is done, pasting gives a short notice. On: it gives the text with what the rules "
-            "found already masked; names, addresses and other values only the model finds are not masked yet."))
+        self.interim_mask.setToolTip(
+            self.tr(
+                "Off: until masking is done, pasting gives a short notice. On: it gives the text with what the rules "
+                "found already masked; names, addresses and other values only the model finds are not masked yet."
+            )
+        )
         form.addRow(self.interim_mask)
         self.offer_restore = QCheckBox(self.tr("Offer to restore when I copy text with known placeholders"))
         self.offer_restore.setChecked(self._settings.offer_restore_on_copy)
-        self.offer_restore.setToolTip(self.tr(
-            "When you copy a chatbot's answer that holds placeholders from this vault, a notification offers "
-            "\"Restore N values\": one click unmasks it, without the hotkey. Nothing is restored unless you click."))
+        self.offer_restore.setToolTip(
+            self.tr(
+                "When you copy a chatbot's answer that holds placeholders from this vault, a notification offers "
+                '"Restore N values": one click unmasks it, without the hotkey. Nothing is restored unless you click.'
+            )
+        )
         form.addRow(self.offer_restore)
         return page
 
@@ -186,8 +195,12 @@ class SettingsDialog(QDialog):
                 table.setItem(row, column, item)
             choice = QComboBox()
             for value in OVERRIDE_CHOICES:
-                choice.addItem({"": self.tr("follow level"), "always": self.tr("always mask"),
-                                "never": self.tr("never mask")}[value], value)
+                choice.addItem(
+                    {"": self.tr("follow level"), "always": self.tr("always mask"), "never": self.tr("never mask")}[
+                        value
+                    ],
+                    value,
+                )
             choice.setCurrentIndex(max(0, choice.findData(self._settings.type_overrides.get(type_name, ""))))
             table.setCellWidget(row, 2, choice)
             self._override_choices[type_name] = choice
@@ -217,18 +230,27 @@ class SettingsDialog(QDialog):
         from app.ui.model_status import ModelStatus
 
         self.model_status = ModelStatus(self._settings, loaded_model=self._loaded_model)
-        self.model_status.set_settings_source(lambda: dataclasses.replace(
-            self._settings, n_gpu_layers=self.gpu_layers.value(), n_threads=self.threads.value() or None,
-            n_ctx=self.context.value(), prompt_profile=self.profile.currentData()))
+        self.model_status.set_settings_source(
+            lambda: dataclasses.replace(
+                self._settings,
+                n_gpu_layers=self.gpu_layers.value(),
+                n_threads=self.threads.value() or None,
+                n_ctx=self.context.value(),
+                prompt_profile=self.profile.currentData(),
+            )
+        )
         self.model_path.textChanged.connect(self.model_status.set_model_path)
         status_box = QGroupBox(self.tr("Current model"))
         QVBoxLayout(status_box).addWidget(self.model_status)
         form.addRow(status_box)
         self.profile = QComboBox()
-        labels = {"auto": self.tr("Automatic: the official prompt when installed"),
-                  "official": self.tr("Official prompt"),
-                  "official-eval": self.tr("Official prompt, evaluation form"),
-                  "cloakroom": self.tr("Cloakroom's own prompt"), "card": self.tr("Model card's short form")}
+        labels = {
+            "auto": self.tr("Automatic: the official prompt when installed"),
+            "official": self.tr("Official prompt"),
+            "official-eval": self.tr("Official prompt, evaluation form"),
+            "cloakroom": self.tr("Cloakroom's own prompt"),
+            "card": self.tr("Model card's short form"),
+        }
         for name in PROMPT_PROFILES:
             self.profile.addItem(labels[name], name)
         self.profile.setCurrentIndex(max(0, self.profile.findData(self._settings.prompt_profile)))
@@ -260,8 +282,11 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self.hotkey_edits: dict[str, QKeySequenceEdit] = {}
-        labels = {"mask": self.tr("&Mask clipboard:"), "unmask": self.tr("&Unmask clipboard:"),
-                  "review": self.tr("&Review window:")}
+        labels = {
+            "mask": self.tr("&Mask clipboard:"),
+            "unmask": self.tr("&Unmask clipboard:"),
+            "review": self.tr("&Review window:"),
+        }
         for action in HOTKEY_ACTIONS:
             sequence = self._settings.hotkeys.get(action, DEFAULT_HOTKEYS[action])
             edit = QKeySequenceEdit(QKeySequence(sequence))
@@ -275,7 +300,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Status:"), status)
         guidance = QLabel(
             self.tr("If a hotkey cannot be registered on your desktop, bind these commands in its keyboard settings:")
-            + "<br><code>" + "<br>".join(FORWARDING_COMMANDS.values()) + "</code>"
+            + "<br><code>"
+            + "<br>".join(FORWARDING_COMMANDS.values())
+            + "</code>"
         )
         guidance.setWordWrap(True)
         guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -325,8 +352,10 @@ class SettingsDialog(QDialog):
         answer = QMessageBox.warning(
             self,
             self.tr("Wipe the vault?"),
-            self.tr("Every saved placeholder is forgotten: text masked before can no longer be restored. "
-                    "Your name and lists are kept."),
+            self.tr(
+                "Every saved placeholder is forgotten: text masked before can no longer be restored. "
+                "Your name and lists are kept."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -338,20 +367,30 @@ class SettingsDialog(QDialog):
     def _change_passphrase(self) -> None:
         if self._vault is None:
             return
-        first, ok = QInputDialog.getText(self, self.tr("New passphrase"), self.tr("New passphrase (8 characters or more):"),
-                                         QLineEdit.EchoMode.Password)
+        first, ok = QInputDialog.getText(
+            self,
+            self.tr("New passphrase"),
+            self.tr("New passphrase (8 characters or more):"),
+            QLineEdit.EchoMode.Password,
+        )
         if not ok:
             return
-        second, ok = QInputDialog.getText(self, self.tr("New passphrase"), self.tr("Type it again:"),
-                                          QLineEdit.EchoMode.Password)
+        second, ok = QInputDialog.getText(
+            self, self.tr("New passphrase"), self.tr("Type it again:"), QLineEdit.EchoMode.Password
+        )
         if not ok:
             return
         if first != second or len(first) < 8:
-            QMessageBox.warning(self, self.tr("Passphrase not changed"),
-                                self.tr("The passphrases differ or are shorter than 8 characters."))
+            QMessageBox.warning(
+                self,
+                self.tr("Passphrase not changed"),
+                self.tr("The passphrases differ or are shorter than 8 characters."),
+            )
             return
         self._vault.change_passphrase(first)
-        QMessageBox.information(self, self.tr("Passphrase changed"), self.tr("The vault now opens with the new passphrase."))
+        QMessageBox.information(
+            self, self.tr("Passphrase changed"), self.tr("The vault now opens with the new passphrase.")
+        )
 
     # --- result ---------------------------------------------------------------------------------------------------
 
@@ -376,8 +415,10 @@ class SettingsDialog(QDialog):
             value = choice.currentData()
             if value:
                 overrides[type_name] = value
-        hotkeys = {action: edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText) or DEFAULT_HOTKEYS[action]
-                   for action, edit in self.hotkey_edits.items()}
+        hotkeys = {
+            action: edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText) or DEFAULT_HOTKEYS[action]
+            for action, edit in self.hotkey_edits.items()
+        }
         return dataclasses.replace(
             self._settings,
             language=self.language.currentData(),

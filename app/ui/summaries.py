@@ -19,34 +19,61 @@ from app.core.masking import MaskResult, UnmaskResult
 # The core's sentences the interface shows often, word for word (app/core/text_input.py, app/core/errors.py,
 # app/core/model_files/hardware.py), each with its translatable form; "(.+)" parts are carried over as %1, %2.
 _CORE_SENTENCES: tuple[tuple[str, str], ...] = (
-    (r"There is no text to process \(the input is empty\)\.",
-     QT_TRANSLATE_NOOP("CoreMessages", "There is no text to process (the input is empty).")),
-    (r"The text is too large \(([\d,]+) characters; the limit is ([\d,]+)\)\. Split it and try again\.",
-     QT_TRANSLATE_NOOP("CoreMessages",
-                       "The text is too large (%1 characters; the limit is %2). Split it and try again.")),
-    (r"The input contains NUL characters: it looks like binary data, not text\.",
-     QT_TRANSLATE_NOOP("CoreMessages", "The input contains NUL characters: it looks like binary data, not text.")),
-    (r"The input is mostly control characters: it looks like binary data, not text\.",
-     QT_TRANSLATE_NOOP("CoreMessages",
-                       "The input is mostly control characters: it looks like binary data, not text.")),
-    (r"The input contains broken Unicode \(unpaired surrogate characters\)\.",
-     QT_TRANSLATE_NOOP("CoreMessages", "The input contains broken Unicode (unpaired surrogate characters).")),
-    (r"The input is not UTF-8 text \(binary data, or another encoding\)\.",
-     QT_TRANSLATE_NOOP("CoreMessages", "The input is not UTF-8 text (binary data, or another encoding).")),
+    (
+        r"There is no text to process \(the input is empty\)\.",
+        QT_TRANSLATE_NOOP("CoreMessages", "There is no text to process (the input is empty)."),
+    ),
+    (
+        r"The text is too large \(([\d,]+) characters; the limit is ([\d,]+)\)\. Split it and try again\.",
+        QT_TRANSLATE_NOOP(
+            "CoreMessages", "The text is too large (%1 characters; the limit is %2). Split it and try again."
+        ),
+    ),
+    (
+        r"The input contains NUL characters: it looks like binary data, not text\.",
+        QT_TRANSLATE_NOOP("CoreMessages", "The input contains NUL characters: it looks like binary data, not text."),
+    ),
+    (
+        r"The input is mostly control characters: it looks like binary data, not text\.",
+        QT_TRANSLATE_NOOP(
+            "CoreMessages", "The input is mostly control characters: it looks like binary data, not text."
+        ),
+    ),
+    (
+        r"The input contains broken Unicode \(unpaired surrogate characters\)\.",
+        QT_TRANSLATE_NOOP("CoreMessages", "The input contains broken Unicode (unpaired surrogate characters)."),
+    ),
+    (
+        r"The input is not UTF-8 text \(binary data, or another encoding\)\.",
+        QT_TRANSLATE_NOOP("CoreMessages", "The input is not UTF-8 text (binary data, or another encoding)."),
+    ),
     (r"Cancelled; nothing was changed\.", QT_TRANSLATE_NOOP("CoreMessages", "Cancelled; nothing was changed.")),
-    (r"a GPU with (.+): the 4B model fits at Q8_0",
-     QT_TRANSLATE_NOOP("CoreMessages", "a GPU with %1: the 4B model fits at Q8_0")),
+    (
+        r"a GPU with (.+): the 4B model fits at Q8_0",
+        QT_TRANSLATE_NOOP("CoreMessages", "a GPU with %1: the 4B model fits at Q8_0"),
+    ),
     (r"a GPU with (.+): the 4B model fits", QT_TRANSLATE_NOOP("CoreMessages", "a GPU with %1: the 4B model fits")),
     (r"(.+) of RAM: the 4B model fits", QT_TRANSLATE_NOOP("CoreMessages", "%1 of RAM: the 4B model fits")),
-    (r"(.+) of RAM: the 1\.7B model leaves room for other programs",
-     QT_TRANSLATE_NOOP("CoreMessages", "%1 of RAM: the 1.7B model leaves room for other programs")),
+    (
+        r"(.+) of RAM: the 1\.7B model leaves room for other programs",
+        QT_TRANSLATE_NOOP("CoreMessages", "%1 of RAM: the 1.7B model leaves room for other programs"),
+    ),
     (r"little memory: the smallest model", QT_TRANSLATE_NOOP("CoreMessages", "little memory: the smallest model")),
-    (r"Only (.+) of RAM: even the 1\.7B model may not fit beside other programs\.",
-     QT_TRANSLATE_NOOP("CoreMessages", "Only %1 of RAM: even the 1.7B model may not fit beside other programs.")),
-    ((r"A GPU is present but this llama\.cpp build has no GPU backend; reinstall llama-cpp-python with CUDA, Metal "
-      r"or Vulkan to use it\."),
-     QT_TRANSLATE_NOOP("CoreMessages", "A GPU is present but this llama.cpp build has no GPU backend; reinstall "
-                                       "llama-cpp-python with CUDA, Metal or Vulkan to use it.")),
+    (
+        r"Only (.+) of RAM: even the 1\.7B model may not fit beside other programs\.",
+        QT_TRANSLATE_NOOP("CoreMessages", "Only %1 of RAM: even the 1.7B model may not fit beside other programs."),
+    ),
+    (
+        (
+            r"A GPU is present but this llama\.cpp build has no GPU backend; reinstall llama-cpp-python with CUDA, Metal "
+            r"or Vulkan to use it\."
+        ),
+        QT_TRANSLATE_NOOP(
+            "CoreMessages",
+            "A GPU is present but this llama.cpp build has no GPU backend; reinstall "
+            "llama-cpp-python with CUDA, Metal or Vulkan to use it.",
+        ),
+    ),
 )
 _CORE_PATTERNS = tuple((re.compile(pattern), template) for pattern, template in _CORE_SENTENCES)
 
@@ -106,7 +133,8 @@ def unmask_summary(result: UnmaskResult) -> str:
     count = len(unresolved)
     if unresolved:
         message += " " + QCoreApplication.translate("Summaries", "%n could not be resolved: %1.", None, count).replace(
-            "%1", ", ".join(unresolved))
+            "%1", ", ".join(unresolved)
+        )
     return message
 
 

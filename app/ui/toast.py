@@ -65,7 +65,7 @@ class Toast(_Bubble):
 
 
 class ProgressToast(_Bubble):
-    """"Masking the clipboard…", how far it got ("chunk 2 of 5") and Cancel, while a masking runs.
+    """ "Masking the clipboard…", how far it got ("chunk 2 of 5") and Cancel, while a masking runs.
 
     It appears only after `PROGRESS_DELAY_MS`, so quick maskings do not flash a bubble, and hides when the masking ends.
     """
@@ -115,7 +115,7 @@ class ProgressToast(_Bubble):
 
 
 class RestoreOfferToast(_Bubble):
-    """"Restore N values" for copied text with known placeholders (an offer: nothing happens without a click)."""
+    """ "Restore N values" for copied text with known placeholders (an offer: nothing happens without a click)."""
 
     restore_requested = Signal()
 
@@ -141,7 +141,8 @@ class RestoreOfferToast(_Bubble):
 
     def offer(self, count: int) -> None:
         self.message_label.setText(
-            self.tr("The text you copied holds %n placeholder(s) Cloakroom can restore.", "", count))
+            self.tr("The text you copied holds %n placeholder(s) Cloakroom can restore.", "", count)
+        )
         self.restore_button.setText(self.tr("&Restore %n value(s)", "", count))
         self.show_in_corner()
         self._timer.start(OFFER_MS)

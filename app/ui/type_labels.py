@@ -108,7 +108,7 @@ def type_display(type_name: str) -> str:
 
 
 def level_display(level: Level) -> str:
-    """"PL3 Highly sensitive": the level's code, which stays the same in every language, and its name."""
+    """ "PL3 Highly sensitive": the level's code, which stays the same in every language, and its name."""
     from app.ui.review.colors import level_name
 
     return f"{level.label} {level_name(level)}"

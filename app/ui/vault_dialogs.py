@@ -101,7 +101,7 @@ def _consent_to_move_aside(message: str, path: Path | None) -> bool:
         translate(
             "VaultDialogs",
             "Cloakroom can move the damaged file aside (it is kept, renamed, next to the vault) and start a new, "
-            "empty vault. Placeholders masked before cannot be restored with the new vault."
+            "empty vault. Placeholders masked before cannot be restored with the new vault.",
         )
     )
     move = box.addButton(

@@ -170,11 +170,13 @@ class DetectionWorker(QObject):
             detector = factory()
         except CloakroomError as error:
             self.state_changed.emit(
-                ModelState.ERROR, self.tr("The model could not be loaded: %1").replace("%1", core_text(error)))
+                ModelState.ERROR, self.tr("The model could not be loaded: %1").replace("%1", core_text(error))
+            )
             return
         except Exception as error:  # noqa: BLE001 - a broken model file must not take the app down
             self.state_changed.emit(
-                ModelState.ERROR, self.tr("The model could not be loaded (%1).").replace("%1", type(error).__name__))
+                ModelState.ERROR, self.tr("The model could not be loaded (%1).").replace("%1", type(error).__name__)
+            )
             return
         self._slot.detector = detector
         notice = detector.notice
@@ -188,7 +190,8 @@ class DetectionWorker(QObject):
             return
         detector.close()
         self.state_changed.emit(
-            ModelState.NO_MODEL, self.tr("Model unloaded to free memory; it loads again when needed."))
+            ModelState.NO_MODEL, self.tr("Model unloaded to free memory; it loads again when needed.")
+        )
 
     @Slot(object)
     def _run_job(self, job: DetectionJob) -> None:

@@ -36,9 +36,7 @@ from tests.helpers.keyring_backends import MemoryKeyring
 
 TYPES = ("Email", "Real Name", "Phone Number", "Account ID/Username", "Password")
 LEVELS = {"Password": Level.PL4}
-FILLER = (
-    "Thanks for the details. Here is a summary of what we discussed and what I suggest doing next, step by step, "
-)
+FILLER = "Thanks for the details. Here is a summary of what we discussed and what I suggest doing next, step by step, "
 BATCH = 1000
 
 
@@ -136,8 +134,10 @@ def run(entries: int, repeat: int, folder: Path) -> dict[str, object]:
         figures["unmask_large_ms"] = median_ms(large_times)
         figures["unmask_ratio"] = round(statistics.median(large_times) / statistics.median(small_times), 3)
 
-        distinct_answer = "".join(f"{FILLER[:80]}{mapping.placeholder}. " for mapping in large.assign(
-            [request_for(index) for index in range(entries - 200, entries)]))
+        distinct_answer = "".join(
+            f"{FILLER[:80]}{mapping.placeholder}. "
+            for mapping in large.assign([request_for(index) for index in range(entries - 200, entries)])
+        )
         figures["unmask_large_200_distinct_ms"] = median_ms(timed(lambda: unmask_text(distinct_answer, large), repeat))
 
         mask_repeat = max(3, repeat // 5)

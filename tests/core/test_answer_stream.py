@@ -12,7 +12,9 @@ from app.core.detectors.model.output import parse_model_output
 from app.core.taxonomy import Level
 
 LEVELS = st.sampled_from(["PL2", "PL3", "PL4", "PL1", "", "high"])
-TYPES = st.sampled_from(["Email", "Real Name", "Password", "Third-Party Identifiable Info", "<b>Token</b>", "", "自定义"])
+TYPES = st.sampled_from(
+    ["Email", "Real Name", "Password", "Third-Party Identifiable Info", "<b>Token</b>", "", "自定义"]
+)
 TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
     ["dana@example.org", ' quoted "x" ', "back\\slash", "}]{[", "张伟", "  "]
 )
@@ -92,7 +94,9 @@ def test_any_text_never_raises(text: str, cuts: list[int]) -> None:
 
 
 @given(answers(), st.text(max_size=20))
-def test_a_cut_or_garbled_answer_never_raises_and_a_prefix_yields_only_the_answers_items(answer: str, tail: str) -> None:
+def test_a_cut_or_garbled_answer_never_raises_and_a_prefix_yields_only_the_answers_items(
+    answer: str, tail: str
+) -> None:
     whole = parse_model_output(answer).items
     for end in range(0, len(answer) + 1, max(1, len(answer) // 10)):
         assert set(AnswerStream().feed(answer[:end])) <= set(whole)
@@ -101,7 +105,9 @@ def test_a_cut_or_garbled_answer_never_raises_and_a_prefix_yields_only_the_answe
 
 def test_an_indented_answer_streams_each_object_when_its_brace_closes() -> None:
     stream = AnswerStream()
-    first = '[\n  {\n    "original_text": "dana@example.org",\n    "privacy_type": "Email",\n    "privacy_level": "PL2"\n  '
+    first = (
+        '[\n  {\n    "original_text": "dana@example.org",\n    "privacy_type": "Email",\n    "privacy_level": "PL2"\n  '
+    )
     assert stream.feed(first) == []
     (item,) = stream.feed("}")
     assert (item.original_text, item.privacy_type, item.level) == ("dana@example.org", "Email", Level.PL2)
@@ -123,7 +129,7 @@ def test_prose_or_a_broken_element_stops_the_stream_quietly() -> None:
     assert prose.feed("Sure! Here are the findings: [") == [] and prose.broken
     broken = AnswerStream()
     good = '{"original_text": "Ann", "privacy_type": "Real Name", "privacy_level": "PL2"}'
-    assert len(broken.feed(f"[{good}, {{\"original_text\": }}, {good.replace('Ann', 'Bob')}]")) == 1
+    assert len(broken.feed(f'[{good}, {{"original_text": }}, {good.replace("Ann", "Bob")}]')) == 1
     assert broken.broken
     trailing_comma = AnswerStream()
     trailing_comma.feed(f"[{good},]")

@@ -222,7 +222,9 @@ def cases(draw: st.DrawFn) -> _Case:
     source_parts.append(draw(st.text(CHARACTERS, max_size=8)))
     if items:
         between = [space("after_item") + "," + space("between_items") for _ in items[1:]]
-        body = "".join(item + separator for item, separator in zip(items, [*between, ""], strict=False)) + space("after_item")
+        body = "".join(item + separator for item, separator in zip(items, [*between, ""], strict=False)) + space(
+            "after_item"
+        )
         answer = "[" + space("after_bracket") + body + "]"
     else:
         answer = "[" + space("after_bracket") + "]"

@@ -84,7 +84,7 @@ def test_unmask_restores_rewritten_placeholders_and_reports_unknown_ones() -> No
     result = unmask_text(answer, store)
     assert result.text == "Call +1 415 555 0100 or +1 415 555 0100 or +1 415 555 0100; not <Phone_Number_2>."
     assert result.unresolved == ("<Phone_Number_2>",)
-    assert [result.text[item.start:item.end] for item in result.restored] == ["+1 415 555 0100"] * 3
+    assert [result.text[item.start : item.end] for item in result.restored] == ["+1 415 555 0100"] * 3
     assert result.summary() == "3 placeholders restored; 1 could not be resolved: <Phone_Number_2>."
 
 
@@ -111,7 +111,10 @@ def test_a_finding_beside_a_placeholder_is_masked_even_if_a_wider_one_touches_it
     store = MemoryStore()
     store.assign([PlaceholderRequest("issued earlier", "a", Level.PL2, "rules")])
     text = ";a_1;"
-    findings = [finding_at(text, 0, 1, "Email", Level.PL2, "rules"), finding_at(text, 0, 2, "Email", Level.PL2, "rules")]
+    findings = [
+        finding_at(text, 0, 1, "Email", Level.PL2, "rules"),
+        finding_at(text, 0, 2, "Email", Level.PL2, "rules"),
+    ]
     masked = mask_text(text, findings, store)
     assert masked.text == "<Email_1>a_1<Email_1>"
     assert unmask_text(masked.text, store).text == ";issued earlier;"  # the issued placeholder is restored too

@@ -61,8 +61,8 @@ def test_placeholders_already_in_the_input_survive(case: tuple[str, list[Finding
     text, findings = case
     masked = mask_text(text, findings, MemoryStore())
     # Bare tokens ("a_1") survive only when the store issued them; this store issued none.
-    before = Counter(text[token.start:token.end] for token in find_placeholder_tokens(text) if token.form is not BARE)
-    after = Counter(masked.text[token.start:token.end] for token in find_placeholder_tokens(masked.text))
+    before = Counter(text[token.start : token.end] for token in find_placeholder_tokens(text) if token.form is not BARE)
+    after = Counter(masked.text[token.start : token.end] for token in find_placeholder_tokens(masked.text))
     assert before - after == Counter()
 
 
@@ -72,7 +72,7 @@ def test_replacements_do_not_overlap_and_spell_the_input(case: tuple[str, list[F
     masked = mask_text(text, findings, MemoryStore())
     spans = sorted((item.start, item.end) for item in masked.replacements)
     assert all(previous_end <= start for (_, previous_end), (start, _) in itertools.pairwise(spans))
-    assert all(text[item.start:item.end] == item.finding.text for item in masked.replacements)
+    assert all(text[item.start : item.end] == item.finding.text for item in masked.replacements)
 
 
 @given(st.lists(st.text(alphabet="ab c", min_size=1, max_size=5), min_size=1, max_size=8))

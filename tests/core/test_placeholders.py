@@ -19,21 +19,34 @@ def test_format_and_key() -> None:
 @pytest.mark.parametrize(
     "written",
     [
-        "<Email_1>", "<Email 1>", "Email_1", "[Email_1]", "<EMAIL_1>", "＜Email_1＞", "＜Ｅｍａｉｌ＿１＞",
-        r"\<Email\_1\>", "&lt;Email_1&gt;", "<Email_\n1>", "< Email_1 >", "{{Email_1}}", r"\[Email_1\]",
+        "<Email_1>",
+        "<Email 1>",
+        "Email_1",
+        "[Email_1]",
+        "<EMAIL_1>",
+        "＜Email_1＞",
+        "＜Ｅｍａｉｌ＿１＞",
+        r"\<Email\_1\>",
+        "&lt;Email_1&gt;",
+        "<Email_\n1>",
+        "< Email_1 >",
+        "{{Email_1}}",
+        r"\[Email_1\]",
     ],
 )
 def test_chatbot_rewrites_reduce_to_one_key(written: str) -> None:
     tokens = find_placeholder_tokens(f"Write to {written} today.")
     assert [token.key for token in tokens] == ["email_1"]
     token = tokens[0]
-    assert f"Write to {written} today."[token.start:token.end] == written
+    assert f"Write to {written} today."[token.start : token.end] == written
 
 
 def test_multiword_types_split_by_line_breaks_and_markdown() -> None:
     text = "Call <Phone_Number\n_2> or <Third-Party Identifiable Info 3> or Account\\_ID\\_Username\\_4."
     assert [token.key for token in find_placeholder_tokens(text)] == [
-        "phonenumber_2", "thirdpartyidentifiableinfo_3", "accountidusername_4",
+        "phonenumber_2",
+        "thirdpartyidentifiableinfo_3",
+        "accountidusername_4",
     ]
 
 
@@ -45,7 +58,9 @@ def test_ordinary_text_is_not_a_token() -> None:
 def test_bare_tokens_need_an_underscore_and_clean_edges() -> None:
     found = find_placeholder_tokens("Email 1 / x_Email_1 / Email_1 / var_2 / 7_Email_3 / Email_4x")
     assert [(token.key, token.form) for token in found] == [
-        ("xemail_1", TokenForm.BARE), ("email_1", TokenForm.BARE), ("var_2", TokenForm.BARE),
+        ("xemail_1", TokenForm.BARE),
+        ("email_1", TokenForm.BARE),
+        ("var_2", TokenForm.BARE),
     ]
 
 

@@ -93,7 +93,9 @@ def test_auto_is_cloakroom_without_the_official_prompt_and_says_it_is_a_fallback
 
 def test_auto_is_the_official_prompt_once_a_verified_copy_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     _, known = install_official_template(REPOSITORY_STANDIN)
-    monkeypatch.setattr("app.core.detectors.model.prompts.KNOWN_OFFICIAL_TEMPLATES", known)  # the stand-in is "verified"
+    monkeypatch.setattr(
+        "app.core.detectors.model.prompts.KNOWN_OFFICIAL_TEMPLATES", known
+    )  # the stand-in is "verified"
     choice = resolve_profile_name(AUTO)
     assert (choice.used, choice.is_fallback) == (OFFICIAL, False)
     assert get_profile(AUTO).name == OFFICIAL

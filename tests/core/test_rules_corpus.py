@@ -86,8 +86,14 @@ def test_scorer_counts_every_finding_on_a_clean_text_as_a_false_alarm() -> None:
 
 def test_reading_rejects_a_gold_span_that_does_not_match_its_offsets(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
-    record = {"id": "bad", "language": "en", "kind": "env", "clean": False, "text": "PIN 1234",
-              "spans": [{"start": 0, "end": 3, "text": "1234", "type": "PIN", "level": "PL4"}]}
+    record = {
+        "id": "bad",
+        "language": "en",
+        "kind": "env",
+        "clean": False,
+        "text": "PIN 1234",
+        "spans": [{"start": 0, "end": 3, "text": "1234", "type": "PIN", "level": "PL4"}],
+    }
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bad"):
         read_corpus(path)

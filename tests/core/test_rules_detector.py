@@ -37,8 +37,15 @@ def test_rules_detector_satisfies_the_detector_protocol() -> None:
 def test_findings_are_sorted_consistent_and_typed() -> None:
     findings = DETECTOR.detect(MIXED_TEXT)
     assert [f.type for f in findings] == [
-        "Phone Number", "Email", "Phone Number", "ID Number", "Bank/Payment Card Number", "Financial Account",
-        "Internal IP", "Password", "Verification Code",
+        "Phone Number",
+        "Email",
+        "Phone Number",
+        "ID Number",
+        "Bank/Payment Card Number",
+        "Financial Account",
+        "Internal IP",
+        "Password",
+        "Verification Code",
     ]
     assert findings == sorted(findings, key=lambda f: (f.start, f.end, f.type))
 
@@ -113,9 +120,47 @@ def test_never_crashes_on_arbitrary_unicode(text: str) -> None:
 # Pieces that the recognizers are built around, shuffled together, so hypothesis explores near-misses.
 _PIECES = st.sampled_from(
     [
-        "0", "1", "7", "9", "12", "138", "4111", " ", "-", ".", ":", "/", "(", ")", "+", "@", "=", ";", "?", "&",
-        "x", "X", "a", "GB", "sk-", "ghp_", "eyJ", "AKIA", "password", "code", "验证码", "密码", "：", "，", "手机",
-        "\n", "://", "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "example.com", "ssn",
+        "0",
+        "1",
+        "7",
+        "9",
+        "12",
+        "138",
+        "4111",
+        " ",
+        "-",
+        ".",
+        ":",
+        "/",
+        "(",
+        ")",
+        "+",
+        "@",
+        "=",
+        ";",
+        "?",
+        "&",
+        "x",
+        "X",
+        "a",
+        "GB",
+        "sk-",
+        "ghp_",
+        "eyJ",
+        "AKIA",
+        "password",
+        "code",
+        "验证码",
+        "密码",
+        "：",
+        "，",
+        "手机",
+        "\n",
+        "://",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "-----END RSA PRIVATE KEY-----",
+        "example.com",
+        "ssn",
     ]
 )
 

@@ -82,14 +82,32 @@ def test_counts_precision_and_recall() -> None:
 def test_read_records_and_score_end_to_end(tmp_path: Path) -> None:
     text = "Call 415-555-0134 or write to a@example.com"
     path = tmp_path / "data.json"
-    path.write_text(json.dumps([{
-        "full_text": text, "masked": "", "template_id": 7,
-        "spans": [
-            {"entity_type": "PHONE_NUMBER", "entity_value": "415-555-0134", "start_position": 5, "end_position": 17},
-            {"entity_type": "EMAIL_ADDRESS", "entity_value": "a@example.com", "start_position": 30,
-             "end_position": 43},
-        ],
-    }]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "full_text": text,
+                    "masked": "",
+                    "template_id": 7,
+                    "spans": [
+                        {
+                            "entity_type": "PHONE_NUMBER",
+                            "entity_value": "415-555-0134",
+                            "start_position": 5,
+                            "end_position": 17,
+                        },
+                        {
+                            "entity_type": "EMAIL_ADDRESS",
+                            "entity_value": "a@example.com",
+                            "start_position": 30,
+                            "end_position": 43,
+                        },
+                    ],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     records = read_records(path)
     assert records[0].template_id == 7 and records[0].spans[0] == GoldSpan("PHONE_NUMBER", 5, 17)
     scores = score(records, RulesDetector().detect)
@@ -101,8 +119,17 @@ def test_read_records_and_score_end_to_end(tmp_path: Path) -> None:
 
 def test_read_records_rejects_spans_outside_their_text(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps([{"full_text": "short", "spans": [
-        {"entity_type": "PERSON", "entity_value": "x", "start_position": 3, "end_position": 99}]}]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "full_text": "short",
+                    "spans": [{"entity_type": "PERSON", "entity_value": "x", "start_position": 3, "end_position": 99}],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match="record 0"):
         read_records(path)
 

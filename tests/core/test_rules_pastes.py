@@ -132,14 +132,22 @@ def test_database_urls_with_such_passwords_are_masked_whole() -> None:
 @pytest.mark.parametrize(
     ("url", "secret"),
     [
-        ("https://hooks.slack.com/services/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",
-         "TV6M2T2EC/BLF3ZX84DIT/CQLiiJYpfTg10r9NGPSShu5M"),
-        ("https://discord.com/api/webhooks/692654406848359679/z7Yq805OMoEri-0ot-iaFok0gtyOosXrGeZ0MCLyk-ScSq0fKAi",
-         "692654406848359679/z7Yq805OMoEri-0ot-iaFok0gtyOosXrGeZ0MCLyk-ScSq0fKAi"),
-        ("https://open.feishu.cn/open-apis/bot/v2/hook/b0d92c03-0bad-5089-a450-15b8f13c3aea",
-         "b0d92c03-0bad-5089-a450-15b8f13c3aea"),
-        ("https://contoso.webhook.office.com/webhookb2/2e1eff2f-6ce8@60b799ae/IncomingWebhook/f82bd8540dd3556d78c4",
-         "2e1eff2f-6ce8@60b799ae/IncomingWebhook/f82bd8540dd3556d78c4"),
+        (
+            "https://hooks.slack.com/services/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",
+            "TV6M2T2EC/BLF3ZX84DIT/CQLiiJYpfTg10r9NGPSShu5M",
+        ),
+        (
+            "https://discord.com/api/webhooks/692654406848359679/z7Yq805OMoEri-0ot-iaFok0gtyOosXrGeZ0MCLyk-ScSq0fKAi",
+            "692654406848359679/z7Yq805OMoEri-0ot-iaFok0gtyOosXrGeZ0MCLyk-ScSq0fKAi",
+        ),
+        (
+            "https://open.feishu.cn/open-apis/bot/v2/hook/b0d92c03-0bad-5089-a450-15b8f13c3aea",
+            "b0d92c03-0bad-5089-a450-15b8f13c3aea",
+        ),
+        (
+            "https://contoso.webhook.office.com/webhookb2/2e1eff2f-6ce8@60b799ae/IncomingWebhook/f82bd8540dd3556d78c4",
+            "2e1eff2f-6ce8@60b799ae/IncomingWebhook/f82bd8540dd3556d78c4",
+        ),
     ],
 )
 def test_webhook_secrets_in_url_paths(url: str, secret: str) -> None:
@@ -197,8 +205,10 @@ def test_numbers_near_code_words_that_are_no_codes(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "codes"),
     [
-        ("GitHub recovery codes — keep them somewhere safe\n2899-3537\ne0bc-1ae6\n07025511\n",
-         ["2899-3537", "e0bc-1ae6", "07025511"]),
+        (
+            "GitHub recovery codes — keep them somewhere safe\n2899-3537\ne0bc-1ae6\n07025511\n",
+            ["2899-3537", "e0bc-1ae6", "07025511"],
+        ),
         ("Here are the backup codes, each works once:\n2563-2470  8f3a-29dc", ["2563-2470", "8f3a-29dc"]),
         ("备用验证码（每个只能用一次）：\n2563-2470\n4410-9932", ["2563-2470", "4410-9932"]),
     ],
@@ -289,8 +299,13 @@ def test_ids_and_dates_next_to_their_key_word(text: str, value: str, type_name: 
     ],
 )
 def test_dates_and_numbers_without_their_key_word_stay_quiet(text: str) -> None:
-    assert found(text, "Specific Date of Birth") + found(text, "Passport Number") + found(text, "Financial Account") \
-        + found(text, "ID Number") == []
+    assert (
+        found(text, "Specific Date of Birth")
+        + found(text, "Passport Number")
+        + found(text, "Financial Account")
+        + found(text, "ID Number")
+        == []
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -78,8 +78,11 @@ def test_vendor_prefix_look_alikes_are_not_keys(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "type_name", "expected"),
     [
-        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "Key",
-         ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]),
+        (
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "Key",
+            ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"],
+        ),
         ('OPENAI_API_KEY="Zx81kQ0pLm29vBn47tYu"', "Key", ["Zx81kQ0pLm29vBn47tYu"]),
         ('{"client_secret": "9aF3kQ0pLm29vBn47tYu"}', "Key", ["9aF3kQ0pLm29vBn47tYu"]),
         ("accessToken: a1B2c3D4e5F6g7H8i9J0", "Token", ["a1B2c3D4e5F6g7H8i9J0"]),
@@ -148,8 +151,13 @@ def test_pem_key_cut_off_before_its_end_line_is_masked_to_the_end_of_its_body() 
 
 
 def test_pem_markers_without_key_material_and_public_keys_are_not_private_keys() -> None:
-    assert found('_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"\n_END = b"-----END OPENSSH PRIVATE KEY-----"',
-                 "Private Key") == []
+    assert (
+        found(
+            '_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"\n_END = b"-----END OPENSSH PRIVATE KEY-----"',
+            "Private Key",
+        )
+        == []
+    )
     assert found(f"-----BEGIN PUBLIC KEY-----\n{PEM_BODY}-----END PUBLIC KEY-----", "Private Key") == []
 
 

@@ -30,8 +30,13 @@ def test_round_trip_and_unknown_keys_are_ignored(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["{not json", "[1, 2]", json.dumps({"min_level": "PL9"}), json.dumps({"n_ctx": "big"}),
-     json.dumps({"type_overrides": {"Email": "sometimes"}})],
+    [
+        "{not json",
+        "[1, 2]",
+        json.dumps({"min_level": "PL9"}),
+        json.dumps({"n_ctx": "big"}),
+        json.dumps({"type_overrides": {"Email": "sometimes"}}),
+    ],
 )
 def test_broken_files_give_a_clear_error_and_stay_untouched(tmp_path: Path, content: str) -> None:
     path = tmp_path / "settings.json"

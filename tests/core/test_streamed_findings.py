@@ -53,7 +53,9 @@ def test_early_findings_arrive_before_the_answer_ends_and_equal_the_final_ones(
     batches: list[list[Finding]] = []
     steps_at_batch: list[int] = []
     with recorded_decodes(llama) as sizes:
-        final = detector.detect(TEXT, on_findings=lambda found: (batches.append(found), steps_at_batch.append(len(sizes))))
+        final = detector.detect(
+            TEXT, on_findings=lambda found: (batches.append(found), steps_at_batch.append(len(sizes)))
+        )
     early = [finding for batch in batches for finding in batch]
     assert sorted(map(_key, early)) == sorted(map(_key, final))
     assert len(early) == len(set(map(_key, early)))  # never repeated

@@ -13,8 +13,17 @@ from app.core.taxonomy import (
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("PL3", Level.PL3), ("pl4", Level.PL4), (" 2 ", Level.PL2), (1, Level.PL1), ("PL5", None), ("high", None),
-     (True, None), (None, None), (7, None)],
+    [
+        ("PL3", Level.PL3),
+        ("pl4", Level.PL4),
+        (" 2 ", Level.PL2),
+        (1, Level.PL1),
+        ("PL5", None),
+        ("high", None),
+        (True, None),
+        (None, None),
+        (7, None),
+    ],
 )
 def test_level_parse(raw: object, expected: Level | None) -> None:
     assert Level.parse(raw) == expected

@@ -122,8 +122,9 @@ def test_valid_ssn_ranges(ssn: str) -> None:
     assert validators.us_ssn_valid(ssn)
 
 
-@pytest.mark.parametrize("ssn", ["000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567",
-                                 "123-45-0000", "123-45-678"])
+@pytest.mark.parametrize(
+    "ssn", ["000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000", "123-45-678"]
+)
 def test_invalid_ssn_ranges(ssn: str) -> None:
     assert not validators.us_ssn_valid(ssn)
 

@@ -137,8 +137,24 @@ def nino() -> str:
 # --------------------------------------------------------------------------------------------------------------------
 # Secrets
 
-_WORDS = ["Summer", "winter", "Blue", "tiger", "Maple", "coffee", "Dragon", "sunset", "Falcon", "river", "Panda",
-          "rocket", "Lotus", "harbor", "Cobalt", "mango"]
+_WORDS = [
+    "Summer",
+    "winter",
+    "Blue",
+    "tiger",
+    "Maple",
+    "coffee",
+    "Dragon",
+    "sunset",
+    "Falcon",
+    "river",
+    "Panda",
+    "rocket",
+    "Lotus",
+    "harbor",
+    "Cobalt",
+    "mango",
+]
 
 
 def password() -> str:
@@ -155,13 +171,15 @@ def password() -> str:
 def url_password() -> str:
     """Passwords with the characters that break naive URL parsing."""
     word = R.choice(_WORDS)
-    return R.choice([
-        f"{word}#{R.randint(10, 99)}!x",
-        f"p@ss{R.randint(100, 999)}{word}",
-        f"{word}/{R.randint(1000, 9999)}!",
-        f"Q{R.randint(1, 9)}#{mixed(6)}@{R.randint(10, 99)}",
-        f"{mixed(8)}!{R.randint(1, 9)}#",
-    ])
+    return R.choice(
+        [
+            f"{word}#{R.randint(10, 99)}!x",
+            f"p@ss{R.randint(100, 999)}{word}",
+            f"{word}/{R.randint(1000, 9999)}!",
+            f"Q{R.randint(1, 9)}#{mixed(6)}@{R.randint(10, 99)}",
+            f"{mixed(8)}!{R.randint(1, 9)}#",
+        ]
+    )
 
 
 def vendor_token() -> Value:
@@ -245,21 +263,35 @@ def salt() -> str:
 # --------------------------------------------------------------------------------------------------------------------
 # URLs
 
+
 def host() -> str:
-    return R.choice(["db.internal.acme.io", "git.example-corp.com", "ftp.files.northwind.net", "proxy.corp.lan",
-                     "nas.home.arpa", "mq.prod.contoso.cloud", "registry.tailspin.dev"])
+    return R.choice(
+        [
+            "db.internal.acme.io",
+            "git.example-corp.com",
+            "ftp.files.northwind.net",
+            "proxy.corp.lan",
+            "nas.home.arpa",
+            "mq.prod.contoso.cloud",
+            "registry.tailspin.dev",
+        ]
+    )
 
 
 def db_url() -> str:
     scheme = R.choice(["postgres", "postgresql", "mysql", "mongodb+srv", "redis", "amqp", "mysql+pymysql"])
     user = R.choice(["app", "admin", "svc_billing", "root", "etl"])
-    return f"{scheme}://{user}:{R.choice([password(), url_password()])}@{host()}:{R.randint(1024, 65000)}/" \
-           f"{R.choice(['prod', 'orders', 'analytics', 'main'])}"
+    return (
+        f"{scheme}://{user}:{R.choice([password(), url_password()])}@{host()}:{R.randint(1024, 65000)}/"
+        f"{R.choice(['prod', 'orders', 'analytics', 'main'])}"
+    )
 
 
 def slack_webhook() -> str:
-    return f"T{mixed(8, string.ascii_uppercase + string.digits)}/B{mixed(10, string.ascii_uppercase + string.digits)}" \
-           f"/{mixed(24)}"
+    return (
+        f"T{mixed(8, string.ascii_uppercase + string.digits)}/B{mixed(10, string.ascii_uppercase + string.digits)}"
+        f"/{mixed(24)}"
+    )
 
 
 def discord_webhook() -> str:
@@ -267,8 +299,10 @@ def discord_webhook() -> str:
 
 
 def teams_webhook() -> str:
-    return f"{uuid.UUID(int=R.getrandbits(128))}@{uuid.UUID(int=R.getrandbits(128))}/IncomingWebhook/{hex_(32)}/" \
-           f"{uuid.UUID(int=R.getrandbits(128))}"
+    return (
+        f"{uuid.UUID(int=R.getrandbits(128))}@{uuid.UUID(int=R.getrandbits(128))}/IncomingWebhook/{hex_(32)}/"
+        f"{uuid.UUID(int=R.getrandbits(128))}"
+    )
 
 
 def a_uuid() -> str:
@@ -326,22 +360,54 @@ def pin() -> str:
 
 def dob_en() -> str:
     year, month, day = R.randint(1950, 2004), R.randint(1, 12), R.randint(1, 28)
-    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December"]
-    return R.choice([f"{year}-{month:02d}-{day:02d}", f"{day:02d}/{month:02d}/{year}", f"{month:02d}/{day:02d}/{year}",
-                     f"{day} {months[month - 1]} {year}", f"{months[month - 1][:3]} {day}, {year}",
-                     f"{day:02d}.{month:02d}.{year}"])
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    return R.choice(
+        [
+            f"{year}-{month:02d}-{day:02d}",
+            f"{day:02d}/{month:02d}/{year}",
+            f"{month:02d}/{day:02d}/{year}",
+            f"{day} {months[month - 1]} {year}",
+            f"{months[month - 1][:3]} {day}, {year}",
+            f"{day:02d}.{month:02d}.{year}",
+        ]
+    )
 
 
 def dob_zh() -> str:
     year, month, day = R.randint(1950, 2004), R.randint(1, 12), R.randint(1, 28)
-    return R.choice([f"{year}年{month}月{day}日", f"{year}-{month:02d}-{day:02d}", f"{year}/{month}/{day}",
-                     f"{year}.{month:02d}.{day:02d}"])
+    return R.choice(
+        [
+            f"{year}年{month}月{day}日",
+            f"{year}-{month:02d}-{day:02d}",
+            f"{year}/{month}/{day}",
+            f"{year}.{month:02d}.{day:02d}",
+        ]
+    )
 
 
 def passport() -> str:
-    return R.choice([digits(9), "E" + digits(8, string.digits), "EA" + digits(7, string.digits),
-                     R.choice("CFGHJK") + rnd("CFGHJKLMNPRTVWXYZ0123456789", 8), "G" + digits(8, string.digits)])
+    return R.choice(
+        [
+            digits(9),
+            "E" + digits(8, string.digits),
+            "EA" + digits(7, string.digits),
+            R.choice("CFGHJK") + rnd("CFGHJKLMNPRTVWXYZ0123456789", 8),
+            "G" + digits(8, string.digits),
+        ]
+    )
 
 
 def bank_account() -> str:
@@ -349,28 +415,63 @@ def bank_account() -> str:
 
 
 def cn_bank_account() -> str:
-    return R.choice([digits(19, "3479"), f"{digits(4, '3479')} {digits(4)} {digits(4)} {digits(4)} {digits(3)}",
-                     digits(17, "3479")])
+    return R.choice(
+        [digits(19, "3479"), f"{digits(4, '3479')} {digits(4)} {digits(4)} {digits(4)} {digits(3)}", digits(17, "3479")]
+    )
 
 
 def email() -> str:
-    first = R.choice(["dana", "li.wei", "m.kowalski", "jsmith", "zhang.min", "priya.r", "o.brien", "chen_jie",
-                      "alex+billing", "wang.fang88"])
-    domain = R.choice(["example.com", "acme-corp.io", "gmail.com", "qq.com", "163.com", "northwind.co.uk",
-                       "contoso.org", "outlook.com"])
+    first = R.choice(
+        [
+            "dana",
+            "li.wei",
+            "m.kowalski",
+            "jsmith",
+            "zhang.min",
+            "priya.r",
+            "o.brien",
+            "chen_jie",
+            "alex+billing",
+            "wang.fang88",
+        ]
+    )
+    domain = R.choice(
+        [
+            "example.com",
+            "acme-corp.io",
+            "gmail.com",
+            "qq.com",
+            "163.com",
+            "northwind.co.uk",
+            "contoso.org",
+            "outlook.com",
+        ]
+    )
     return f"{first}@{domain}"
 
 
 def phone_us() -> str:
     area, mid, end = R.randint(201, 989), R.randint(201, 989), R.randint(0, 9999)
-    return R.choice([f"({area}) {mid}-{end:04d}", f"{area}-{mid}-{end:04d}", f"+1 {area} {mid} {end:04d}",
-                     f"{area}.{mid}.{end:04d}"])
+    return R.choice(
+        [
+            f"({area}) {mid}-{end:04d}",
+            f"{area}-{mid}-{end:04d}",
+            f"+1 {area} {mid} {end:04d}",
+            f"{area}.{mid}.{end:04d}",
+        ]
+    )
 
 
 def phone_cn() -> str:
     number = R.choice(["138", "139", "186", "150", "177", "199"]) + rnd(string.digits, 8)
-    return R.choice([number, f"{number[:3]} {number[3:7]} {number[7:]}", f"+86 {number}",
-                     f"{number[:3]}-{number[3:7]}-{number[7:]}"])
+    return R.choice(
+        [
+            number,
+            f"{number[:3]} {number[3:7]} {number[7:]}",
+            f"+86 {number}",
+            f"{number[:3]}-{number[3:7]}-{number[7:]}",
+        ]
+    )
 
 
 def landline_cn() -> str:
@@ -385,9 +486,13 @@ def ip_public() -> str:
 
 
 def ip_internal() -> str:
-    return R.choice([f"10.{R.randint(0, 255)}.{R.randint(0, 255)}.{R.randint(2, 254)}",
-                     f"192.168.{R.randint(0, 255)}.{R.randint(2, 254)}",
-                     f"172.{R.randint(16, 31)}.{R.randint(0, 255)}.{R.randint(2, 254)}"])
+    return R.choice(
+        [
+            f"10.{R.randint(0, 255)}.{R.randint(0, 255)}.{R.randint(2, 254)}",
+            f"192.168.{R.randint(0, 255)}.{R.randint(2, 254)}",
+            f"172.{R.randint(16, 31)}.{R.randint(0, 255)}.{R.randint(2, 254)}",
+        ]
+    )
 
 
 def mac() -> str:
@@ -400,6 +505,7 @@ def mac() -> str:
 # --------------------------------------------------------------------------------------------------------------------
 # Filler (never gold)
 
+
 def name_en() -> str:
     return R.choice(["Dana Reyes", "Tom Becker", "Priya Raman", "Marco Rossi", "Sarah O'Neil", "Kenji Sato"])
 
@@ -409,28 +515,40 @@ def name_zh() -> str:
 
 
 def order() -> str:
-    return R.choice([f"ORD-{digits(6)}", f"#{digits(5)}", f"PO-{R.randint(2023, 2026)}-{digits(4)}",
-                     f"INV{digits(7)}"])
+    return R.choice([f"ORD-{digits(6)}", f"#{digits(5)}", f"PO-{R.randint(2023, 2026)}-{digits(4)}", f"INV{digits(7)}"])
 
 
 def version() -> str:
-    return R.choice([f"{R.randint(1, 9)}.{R.randint(0, 30)}.{R.randint(0, 99)}",
-                     f"{R.randint(1, 5)}.{R.randint(0, 9)}.{R.randint(0, 30)}.{R.randint(0, 999)}"])
+    return R.choice(
+        [
+            f"{R.randint(1, 9)}.{R.randint(0, 30)}.{R.randint(0, 99)}",
+            f"{R.randint(1, 5)}.{R.randint(0, 9)}.{R.randint(0, 30)}.{R.randint(0, 999)}",
+        ]
+    )
 
 
 def timestamp() -> str:
-    return f"2026-{R.randint(1, 12):02d}-{R.randint(1, 28):02d} {R.randint(0, 23):02d}:{R.randint(0, 59):02d}:" \
-           f"{R.randint(0, 59):02d}"
+    return (
+        f"2026-{R.randint(1, 12):02d}-{R.randint(1, 28):02d} {R.randint(0, 23):02d}:{R.randint(0, 59):02d}:"
+        f"{R.randint(0, 59):02d}"
+    )
 
 
 def amount() -> str:
-    return R.choice([f"${R.randint(5, 9999)}.{R.randint(0, 99):02d}", f"¥{R.randint(10, 99999)}",
-                     f"€{R.randint(5, 999)},{R.randint(0, 99):02d}", f"{R.randint(2, 500)} USD"])
+    return R.choice(
+        [
+            f"${R.randint(5, 9999)}.{R.randint(0, 99):02d}",
+            f"¥{R.randint(10, 99999)}",
+            f"€{R.randint(5, 999)},{R.randint(0, 99):02d}",
+            f"{R.randint(2, 500)} USD",
+        ]
+    )
 
 
 def tracking() -> str:
-    return R.choice(["1Z" + rnd(string.ascii_uppercase + string.digits, 16), digits(12), digits(22, "9"),
-                     "SF" + digits(12)])
+    return R.choice(
+        ["1Z" + rnd(string.ascii_uppercase + string.digits, 16), digits(12), digits(22, "9"), "SF" + digits(12)]
+    )
 
 
 def routing() -> str:
@@ -538,8 +656,15 @@ def render(template: str) -> tuple[str, list[dict[str, object]]]:
             values = [(FILLER[kind](), None)]
         for value, type_name in values:
             if type_name is not None:
-                spans.append({"start": length, "end": length + len(value), "text": value, "type": type_name,
-                              "level": level_for_type(type_name).label})
+                spans.append(
+                    {
+                        "start": length,
+                        "end": length + len(value),
+                        "text": value,
+                        "type": type_name,
+                        "level": level_for_type(type_name).label,
+                    }
+                )
             pieces.append(value)
             length += len(value)
         position = match.end()
@@ -560,8 +685,16 @@ def main() -> None:
                     raise ValueError(f"clean template {index} has gold slots")
                 if group == "positive" and not spans:
                     raise ValueError(f"positive template {index} has no gold slot")
-                records.append({"id": f"{group}-{index:03d}-{copy}", "language": language, "kind": kind,
-                                "clean": group == "clean", "text": text, "spans": spans})
+                records.append(
+                    {
+                        "id": f"{group}-{index:03d}-{copy}",
+                        "language": language,
+                        "kind": kind,
+                        "clean": group == "clean",
+                        "text": text,
+                        "spans": spans,
+                    }
+                )
     with OUTPUT.open("w", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -87,7 +87,9 @@ def timer_done(controller: AppController) -> bool:
     return not controller._clear_timer.isActive()
 
 
-def test_restored_pl4_values_are_cleared_but_not_a_clipboard_copied_since(qtbot: QtBot, controller: AppController) -> None:
+def test_restored_pl4_values_are_cleared_but_not_a_clipboard_copied_since(
+    qtbot: QtBot, controller: AppController
+) -> None:
     notices = Notices(controller)
     mask_then_copy_back(qtbot, controller, WITH_PL4)
     assert "482913" in clipboard_text()

@@ -55,7 +55,9 @@ def unmasked(home: Path, keychain_file: Path, masked: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_sigkill_during_cloakroom_mask_loses_no_printed_mapping(home: Path, keychain_file: Path, tmp_path: Path) -> None:
+def test_sigkill_during_cloakroom_mask_loses_no_printed_mapping(
+    home: Path, keychain_file: Path, tmp_path: Path
+) -> None:
     vault_path = home / "data" / "vault.db"
     first = text_of(addresses("first", 50))
     done = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=first)
@@ -131,8 +133,9 @@ def test_a_read_only_data_folder_without_a_vault_is_refused_clearly(home: Path, 
     data.mkdir(parents=True)
     data.chmod(0o500)
     try:
-        done = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin="mail dana@example.org",
-                             preexec=permissions_bind)
+        done = run_cloakroom(
+            home, keychain_file, "mask", "--no-model", "-", stdin="mail dana@example.org", preexec=permissions_bind
+        )
     finally:
         data.chmod(0o700)
     assert done.returncode == 1 and done.stdout == ""
@@ -140,7 +143,9 @@ def test_a_read_only_data_folder_without_a_vault_is_refused_clearly(home: Path, 
     assert "writable" in done.stderr and list(data.iterdir()) == []
 
 
-def test_a_read_only_data_folder_with_a_vault_changes_nothing_and_loses_nothing(home: Path, keychain_file: Path) -> None:
+def test_a_read_only_data_folder_with_a_vault_changes_nothing_and_loses_nothing(
+    home: Path, keychain_file: Path
+) -> None:
     data = home / "data"
     earlier = addresses("earlier", 5)
     first = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=text_of(earlier))
@@ -148,8 +153,9 @@ def test_a_read_only_data_folder_with_a_vault_changes_nothing_and_loses_nothing(
     snapshot = {path.name: path.read_bytes() for path in data.iterdir()}
     data.chmod(0o500)
     try:
-        again = run_cloakroom(home, keychain_file, "mask", "--no-model", "-", stdin=text_of(addresses("new", 3)),
-                              preexec=permissions_bind)
+        again = run_cloakroom(
+            home, keychain_file, "mask", "--no-model", "-", stdin=text_of(addresses("new", 3)), preexec=permissions_bind
+        )
         back = run_cloakroom(home, keychain_file, "unmask", "-", stdin=first.stdout, preexec=permissions_bind)
     finally:
         data.chmod(0o700)

@@ -76,7 +76,9 @@ def assert_secrets_masked(case: Case, result: MaskResult) -> None:
             assert wholly_masked(result, start, end), f"{case.name}: a secret is visible or masked only in part"
 
 
-@pytest.mark.parametrize("case", [case for case in corpus.fixed_corpus() if not case.refused], ids=lambda case: case.name)
+@pytest.mark.parametrize(
+    "case", [case for case in corpus.fixed_corpus() if not case.refused], ids=lambda case: case.name
+)
 def test_the_corpus_is_masked_whole_and_restores_exactly(case: Case) -> None:
     store = MemoryStore()
     findings = engine(store).detect(case.text)
@@ -105,7 +107,12 @@ def test_text_over_the_size_limit_is_refused_before_any_work() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [bytes(range(256)) * 4, b"\x89PNG\r\n\x1a\n" + bytes(64), "café".encode("latin-1"), b"\xff\xfe" + "hi".encode("utf-16-le")],
+    [
+        bytes(range(256)) * 4,
+        b"\x89PNG\r\n\x1a\n" + bytes(64),
+        "café".encode("latin-1"),
+        b"\xff\xfe" + "hi".encode("utf-16-le"),
+    ],
     ids=["all bytes", "a PNG header", "Latin-1", "UTF-16 with a byte-order mark"],
 )
 def test_binary_and_non_utf8_input_is_refused(data: bytes) -> None:
@@ -168,8 +175,10 @@ def test_two_hundred_thousand_distinct_values_finish() -> None:
     failure instead of a hang."""
     values = [f"person{index}@example.org" for index in range(200_000)]
     text = "\n".join(f"{value},row {index}" for index, value in enumerate(values))
-    findings = [finding_at(text, start, start + len(value), "Email", Level.PL2, "rules")
-                for value, start in zip(values, _line_starts(text), strict=False)]
+    findings = [
+        finding_at(text, start, start + len(value), "Email", Level.PL2, "rules")
+        for value, start in zip(values, _line_starts(text), strict=False)
+    ]
     store = MemoryStore()
     result = mask_text(text, findings, store)
     assert len(result.replacements) == len(values) and len(store) == len(values)
@@ -189,12 +198,48 @@ def _line_starts(text: str) -> list[int]:
 
 _HOSTILE_PIECES = st.sampled_from(
     [
-        corpus.EMAIL, corpus.API_KEY, corpus.CARD, corpus.PHONE, corpus.IBAN, corpus.CN_MOBILE, corpus.AWS_KEY,
-        "password: ", "verification code: ", "验证码：", "密码", "手机", " ", "\n", ".", "@", "-", "_", "1", "42",
-        *corpus.ZERO_WIDTH.values(), corpus.RIGHT_TO_LEFT_OVERRIDE, corpus.POP_DIRECTIONAL_FORMATTING,
-        corpus.CYRILLIC_A, corpus.CYRILLIC_O, "\U0001F511", "\U0001F468\u200d\U0001F469", "张伟", "。", "，",
-        "<Email_1>", "<Email 1>", "[Email_1]", "＜Email_1＞", "Email_1", "Summer_2024", "\\<Key\\_1\\>", "{{Key_1}}",
-        corpus.to_fullwidth("dana@example.org"), corpus.to_fullwidth(corpus.CODE), "\x07", "\t",
+        corpus.EMAIL,
+        corpus.API_KEY,
+        corpus.CARD,
+        corpus.PHONE,
+        corpus.IBAN,
+        corpus.CN_MOBILE,
+        corpus.AWS_KEY,
+        "password: ",
+        "verification code: ",
+        "验证码：",
+        "密码",
+        "手机",
+        " ",
+        "\n",
+        ".",
+        "@",
+        "-",
+        "_",
+        "1",
+        "42",
+        *corpus.ZERO_WIDTH.values(),
+        corpus.RIGHT_TO_LEFT_OVERRIDE,
+        corpus.POP_DIRECTIONAL_FORMATTING,
+        corpus.CYRILLIC_A,
+        corpus.CYRILLIC_O,
+        "\U0001f511",
+        "\U0001f468\u200d\U0001f469",
+        "张伟",
+        "。",
+        "，",
+        "<Email_1>",
+        "<Email 1>",
+        "[Email_1]",
+        "＜Email_1＞",
+        "Email_1",
+        "Summer_2024",
+        "\\<Key\\_1\\>",
+        "{{Key_1}}",
+        corpus.to_fullwidth("dana@example.org"),
+        corpus.to_fullwidth(corpus.CODE),
+        "\x07",
+        "\t",
     ]
 )
 

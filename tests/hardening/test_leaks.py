@@ -113,7 +113,9 @@ def test_rules_flows_leak_nothing(
     assert_quiet(cli("unmask", "-", stdin=masked.out), stdout_may_hold_text=True)
     assert_quiet(cli("detect", "--no-model", str(source)))
     assert_quiet(cli("detect", "--no-model", "--json", str(source)), stdout_may_hold_text=True)
-    assert_quiet(cli("detect", "--no-model", "--jsonl", stdin=json.dumps(CANARY_TEXT) + "\n"), stdout_may_hold_text=True)
+    assert_quiet(
+        cli("detect", "--no-model", "--jsonl", stdin=json.dumps(CANARY_TEXT) + "\n"), stdout_may_hold_text=True
+    )
     assert_quiet(cli("vault", "list"))
     assert_quiet(cli("vault", "status"))
     assert_quiet(cli("vault", "forget", "<Email_1>"))
@@ -167,9 +169,24 @@ def test_model_flows_leak_nothing(
     assert_quiet(cli("unmask", "-", stdin=masked.out), stdout_may_hold_text=True)
     assert_quiet(cli("detect", *model, str(source)))
     report = tmp_path / "reports" / "model.md"
-    assert_quiet(cli("eval", str(memprivacy_with_canaries(tmp_path)), "--detector", "both", "--model",
-                     str(quiet_qwen3_gguf), "--limit", "2", "--threads", "1", "--max-new-tokens", "256",
-                     "--report", str(report)))
+    assert_quiet(
+        cli(
+            "eval",
+            str(memprivacy_with_canaries(tmp_path)),
+            "--detector",
+            "both",
+            "--model",
+            str(quiet_qwen3_gguf),
+            "--limit",
+            "2",
+            "--threads",
+            "1",
+            "--max-new-tokens",
+            "256",
+            "--report",
+            str(report),
+        )
+    )
     assert_nothing_kept(home, private_tmp, logs, report, report.with_suffix(".json"))
     assert no_network.calls == []
 

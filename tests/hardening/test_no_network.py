@@ -75,8 +75,21 @@ def test_model_flows_need_no_network(
     for argv in [
         ("mask", *model, str(source)),
         ("detect", *model, "--json", str(source)),
-        ("eval", str(datasets["memprivacy"]), "--detector", "both", *model, "--limit", "2", "--threads", "1",
-         "--max-new-tokens", "256", "--report", str(tmp_path / "model.md")),
+        (
+            "eval",
+            str(datasets["memprivacy"]),
+            "--detector",
+            "both",
+            *model,
+            "--limit",
+            "2",
+            "--threads",
+            "1",
+            "--max-new-tokens",
+            "256",
+            "--report",
+            str(tmp_path / "model.md"),
+        ),
     ]:
         result = cli(*argv)
         assert result.code == 0, (argv[0], result.err)

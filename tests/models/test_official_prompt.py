@@ -143,7 +143,10 @@ def test_each_variant_is_stored_under_its_own_name(hub: FakeHub, monkeypatch: py
 
 
 def test_using_a_memprivacy_model_fetches_its_prompt_and_shows_the_licence(
-    hub: FakeHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tiny_qwen3_gguf: Path,
+    hub: FakeHub,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tiny_qwen3_gguf: Path,
     tmp_path: Path,
 ) -> None:
     hub.raw["extract_privacy.txt"] = STAND_IN
@@ -164,7 +167,10 @@ def test_using_a_memprivacy_model_fetches_its_prompt_and_shows_the_licence(
 
 
 def test_a_failed_prompt_fetch_does_not_undo_getting_the_model(
-    hub: FakeHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tiny_qwen3_gguf: Path,
+    hub: FakeHub,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tiny_qwen3_gguf: Path,
     tmp_path: Path,
 ) -> None:
     spec = spec_for(STAND_IN, f"{hub.url}/raw/missing.txt")

@@ -45,7 +45,9 @@ def _clipboard_text() -> str:
     return QGuiApplication.clipboard().text()
 
 
-def test_mask_replaces_the_clipboard_after_committing(qtbot: QtBot, controller: AppController, store: MemoryStore) -> None:
+def test_mask_replaces_the_clipboard_after_committing(
+    qtbot: QtBot, controller: AppController, store: MemoryStore
+) -> None:
     QGuiApplication.clipboard().setText(SECRET_TEXT)
     with qtbot.waitSignal(controller.notify, timeout=10_000) as notice:
         controller.mask_clipboard()
@@ -121,7 +123,9 @@ def test_a_clipboard_changed_during_detection_is_not_overwritten(
     assert notice.args[0] == "Clipboard changed" and _clipboard_text() == "something else"
 
 
-def test_the_event_loop_keeps_running_during_detection(qtbot: QtBot, controller: AppController, slot: ModelSlot) -> None:
+def test_the_event_loop_keeps_running_during_detection(
+    qtbot: QtBot, controller: AppController, slot: ModelSlot
+) -> None:
     slot.detector = StandInDetector(seconds=1.0)
     QGuiApplication.clipboard().setText("Dana wrote this.")
     ticks: list[int] = []

@@ -44,8 +44,11 @@ def test_progress_then_the_result_arrive_in_the_gui_thread(qtbot: QtBot) -> None
     job = BackgroundJob(work)
     seen = _run(qtbot, job)
     assert threads and threads[0] is not gui_thread
-    assert seen["progress"] == [("download", 0, 3_000_000_000), ("download", 3_000_000_000, 3_000_000_000),
-                                ("load", 0, 1)]
+    assert seen["progress"] == [
+        ("download", 0, 3_000_000_000),
+        ("download", 3_000_000_000, 3_000_000_000),
+        ("load", 0, 1),
+    ]
     assert seen["finished"] == ["the result"] and not seen["failed"] and not seen["cancelled"]
     assert seen["ended"] == [False]  # is_running() is already False when `ended` arrives
     assert not job.is_running()

@@ -101,7 +101,9 @@ def test_a_failure_puts_the_original_back(qtbot: QtBot, controller: AppControlle
     _assert_original_is_back()
 
 
-def test_nothing_to_mask_puts_the_original_back(qtbot: QtBot, controller: AppController, detector: StandInDetector) -> None:
+def test_nothing_to_mask_puts_the_original_back(
+    qtbot: QtBot, controller: AppController, detector: StandInDetector
+) -> None:
     QGuiApplication.clipboard().setText("The weather is fine.")
     controller.mask_clipboard()
     assert _clipboard().text() == NOTICE

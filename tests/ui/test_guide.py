@@ -59,8 +59,18 @@ def test_the_guide_has_every_section_and_working_links(language: str) -> None:
     assert tuple(guide.anchors) == SECTIONS
     assert set(guide.links) <= set(guide.anchors)
     text = (GUIDE / f"guide_{language}.html").read_text(encoding="utf-8")
-    for must in ("Ctrl+Alt+M", "Ctrl+Alt+U", "Ctrl+Alt+R", "GNOME", "Wayland", "CLOAKROOM_PASSPHRASE", "PL4", "PL3",
-                 "PL2", "cloakroom --mask-clipboard"):
+    for must in (
+        "Ctrl+Alt+M",
+        "Ctrl+Alt+U",
+        "Ctrl+Alt+R",
+        "GNOME",
+        "Wayland",
+        "CLOAKROOM_PASSPHRASE",
+        "PL4",
+        "PL3",
+        "PL2",
+        "cloakroom --mask-clipboard",
+    ):
         assert must in text, must
 
 
@@ -110,8 +120,11 @@ def test_help_shows_the_guide_with_its_pictures_and_the_hotkey_problems_first(qt
     dialog = help_window([problem])
     qtbot.waitExposed(dialog)
     text = dialog.browser.toPlainText()
-    assert text.index("Hotkeys on this computer") < text.index("Ctrl+Alt+M is already used") < text.index(
-        "Cloakroom user guide")
+    assert (
+        text.index("Hotkeys on this computer")
+        < text.index("Ctrl+Alt+M is already used")
+        < text.index("Cloakroom user guide")
+    )
     assert "Bind <your own> key instead." in text  # escaped, not swallowed as a tag
     for source in parse("en").pictures:
         data = dialog.browser.loadResource(QTextDocument.ResourceType.ImageResource.value, QUrl(source))
@@ -144,8 +157,13 @@ def test_help_is_shown_in_chinese_when_the_interface_is(
 def test_the_screenshot_command_draws_every_picture_the_guides_use(tmp_path: Path) -> None:
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is missing (apt-get install xvfb)")
-    subprocess.run([sys.executable, str(REPO_ROOT / "packaging" / "screenshots.py"), "--out", str(tmp_path)],
-                   check=True, cwd=REPO_ROOT, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "packaging" / "screenshots.py"), "--out", str(tmp_path)],
+        check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=300,
+    )
     for language in LANGUAGES:
         for source in parse(language).pictures:
             drawn = tmp_path / re.sub(r"^images/", "", source)

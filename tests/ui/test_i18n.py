@@ -50,8 +50,11 @@ MNEMONIC = re.compile(r"&([A-Za-z0-9])")
 
 def messages(path: Path) -> list[tuple[str, ElementTree.Element]]:
     root = ElementTree.parse(path).getroot()
-    return [(context.findtext("name") or "", message) for context in root.iter("context")
-            for message in context.iter("message")]
+    return [
+        (context.findtext("name") or "", message)
+        for context in root.iter("context")
+        for message in context.iter("message")
+    ]
 
 
 def message_key(context: str, message: ElementTree.Element) -> tuple[str, str, str]:
@@ -73,7 +76,8 @@ def test_every_message_has_a_finished_translation(catalogue: Path) -> None:
     entries = messages(catalogue)
     assert entries, f"{catalogue.name} holds no messages"
     unfinished = [
-        message.findtext("source") for _context, message in entries
+        message.findtext("source")
+        for _context, message in entries
         if message.find("translation") is None
         or message.find("translation").get("type") in ("unfinished", "obsolete", "vanished")  # type: ignore[union-attr]
         or not all(text.strip() for text in translations_of(message))
@@ -82,9 +86,12 @@ def test_every_message_has_a_finished_translation(catalogue: Path) -> None:
 
 
 def test_the_chinese_catalogue_is_chinese() -> None:
-    untranslated = [message.findtext("source") for _context, message in messages(CATALOGUE)
-                    if not any(CJK.search(text) for text in translations_of(message))
-                    and re.search(r"[a-z]{3}", TOKENS.sub("", message.findtext("source") or ""))]
+    untranslated = [
+        message.findtext("source")
+        for _context, message in messages(CATALOGUE)
+        if not any(CJK.search(text) for text in translations_of(message))
+        and re.search(r"[a-z]{3}", TOKENS.sub("", message.findtext("source") or ""))
+    ]
     # What reads the same in Chinese ("GPU", "CPU", "%1 (%2)", "{done} of {total}") has no three-letter lowercase
     # word outside its fields; every sentence and label has, and must then have Chinese in its translation.
     assert untranslated == []
@@ -96,15 +103,15 @@ def test_translations_keep_placeholders_markup_and_mnemonics(catalogue: Path) ->
         source = message.findtext("source") or ""
         for text in translations_of(message):
             assert sorted(TOKENS.findall(text)) == sorted(TOKENS.findall(source)), (context, source, text)
-            assert [key.lower() for key in MNEMONIC.findall(text)] == [key.lower() for key in
-                                                                        MNEMONIC.findall(source)], (context, source)
+            assert [key.lower() for key in MNEMONIC.findall(text)] == [
+                key.lower() for key in MNEMONIC.findall(source)
+            ], (context, source)
 
 
 def test_every_string_lupdate_finds_in_the_code_is_translated(tmp_path: Path) -> None:
     """A new or changed string in app/ fails here until the catalogue has it (python packaging/i18n.py update)."""
     fresh = tmp_path / "fresh.ts"
-    subprocess.run(i18n_script.lupdate_command(i18n_script.Catalogue("zh_CN"), fresh), check=True,
-                   capture_output=True)
+    subprocess.run(i18n_script.lupdate_command(i18n_script.Catalogue("zh_CN"), fresh), check=True, capture_output=True)
     found = {message_key(context, message) for context, message in messages(fresh)}
     assert len(found) > 400  # lupdate really read the code
     committed = {message_key(context, message) for context, message in messages(CATALOGUE)}
@@ -126,8 +133,11 @@ def _translatable_calls(path: Path) -> Iterator[tuple[str, str, int]]:
                 arguments = child.args
                 if name == "tr" and class_name and arguments and literal(arguments[0]):
                     yield class_name, arguments[0].value, child.lineno  # type: ignore[attr-defined]
-                elif name in ("translate", "QT_TRANSLATE_NOOP") and len(arguments) >= 2 and all(
-                        literal(argument) for argument in arguments[:2]):
+                elif (
+                    name in ("translate", "QT_TRANSLATE_NOOP")
+                    and len(arguments) >= 2
+                    and all(literal(argument) for argument in arguments[:2])
+                ):
                     yield arguments[0].value, arguments[1].value, child.lineno  # type: ignore[attr-defined]
             yield from visit(child, inner)
 
@@ -136,9 +146,12 @@ def _translatable_calls(path: Path) -> Iterator[tuple[str, str, int]]:
 
 def test_lupdate_misses_no_translatable_call_of_the_code() -> None:
     committed = {(context, message.findtext("source")) for context, message in messages(CATALOGUE)}
-    missing = [f"{path.relative_to(REPO_ROOT)}:{line} [{context}] {text!r}"
-               for path in sorted((REPO_ROOT / "app").rglob("*.py"))
-               for context, text, line in _translatable_calls(path) if (context, text) not in committed]
+    missing = [
+        f"{path.relative_to(REPO_ROOT)}:{line} [{context}] {text!r}"
+        for path in sorted((REPO_ROOT / "app").rglob("*.py"))
+        for context, text, line in _translatable_calls(path)
+        if (context, text) not in committed
+    ]
     assert missing == [], "lupdate cannot see these calls: keep the text literal and the arguments simple"
 
 
@@ -263,8 +276,11 @@ def assert_tabs_fully_shown(tabs: QTabBar) -> None:
 
 
 def visible_buttons(widget: QWidget) -> list[QAbstractButton]:
-    return [button for button in widget.findChildren(QAbstractButton)
-            if button.isVisibleTo(widget) and button.text() and not isinstance(button.parent(), QTabBar)]
+    return [
+        button
+        for button in widget.findChildren(QAbstractButton)
+        if button.isVisibleTo(widget) and button.text() and not isinstance(button.parent(), QTabBar)
+    ]
 
 
 @pytest.mark.parametrize("size", ["default", "minimum"])
@@ -283,7 +299,8 @@ def test_the_review_window_lays_out_in_chinese_without_truncated_buttons(qtbot: 
         window.show_tab(tab_name)
         buttons = visible_buttons(tab)
         assert {button.text() for button in buttons} >= (
-            {"遮盖为(&A)…", "清空(&L)", "复制遮盖结果(&C)"} if tab_name == "mask" else {"清空(&L)", "复制还原结果(&R)"})
+            {"遮盖为(&A)…", "清空(&L)", "复制遮盖结果(&C)"} if tab_name == "mask" else {"清空(&L)", "复制还原结果(&R)"}
+        )
         for button in buttons:
             assert CJK.search(button.text())
             assert_fully_shown(window, button)
@@ -305,7 +322,9 @@ def test_the_settings_dialog_lays_out_in_chinese(qtbot: QtBot, language) -> None
         for button in buttons:
             assert CJK.search(button.text()), button.text()  # Qt's own OK and Cancel too (qtbase_zh_CN)
             assert_fully_shown(dialog, button)
-    email = next(row for row in range(dialog.overrides.rowCount()) if "电子邮箱" in dialog.overrides.item(row, 0).text())
+    email = next(
+        row for row in range(dialog.overrides.rowCount()) if "电子邮箱" in dialog.overrides.item(row, 0).text()
+    )
     assert dialog.overrides.item(email, 0).text() == "Email（电子邮箱）"
     dialog.overrides.cellWidget(email, 2).setCurrentIndex(2)
     assert dialog.result_settings().type_overrides == {"Email": "never"}  # the key stays the English type name
@@ -348,7 +367,7 @@ def test_highlights_land_on_the_chinese_text_they_belong_to_and_types_are_labell
     tab.set_text(CHINESE_TEXT)
     name = "王小测"
     start = CHINESE_TEXT.index(name)
-    tab.input_edit.select_qt_range(utf16_units(CHINESE_TEXT[:start]), utf16_units(CHINESE_TEXT[:start + len(name)]))
+    tab.input_edit.select_qt_range(utf16_units(CHINESE_TEXT[:start]), utf16_units(CHINESE_TEXT[: start + len(name)]))
     tab.mask_as()
     tab.mask_as_dialog.set_type("Real Name")
     assert tab.mask_as_dialog.type_hint.text() == "真实姓名"
@@ -358,14 +377,18 @@ def test_highlights_land_on_the_chinese_text_they_belong_to_and_types_are_labell
     selections = tab.input_edit.extraSelections()
     assert [selection.cursor.selectedText() for selection in selections] == list(values)
     for selection, value in zip(selections, values, strict=False):
-        assert selection.cursor.selectionStart() == utf16_units(CHINESE_TEXT[:CHINESE_TEXT.index(value)])
+        assert selection.cursor.selectionStart() == utf16_units(CHINESE_TEXT[: CHINESE_TEXT.index(value)])
     preview = tab.preview_edit
     assert [selection.cursor.selectedText() for selection in preview.extraSelections()] == [
-        "<Real_Name_1>", "<Phone_Number_1>", "<ID_Number_1>", "<Email_1>"]
+        "<Real_Name_1>",
+        "<Phone_Number_1>",
+        "<ID_Number_1>",
+        "<Email_1>",
+    ]
     phone_row = tab.findings_list.topLevelItem(1)
     assert phone_row.text(1) == type_display("Phone Number") == "Phone Number（电话号码）"
     assert phone_row.text(5) == "<Phone_Number_1>"
-    email_at = utf16_units(CHINESE_TEXT[:CHINESE_TEXT.index("wang.xiaoce")]) + 1
+    email_at = utf16_units(CHINESE_TEXT[: CHINESE_TEXT.index("wang.xiaoce")]) + 1
     assert tab.input_edit.tooltip_at(email_at).splitlines()[0] == "Email（电子邮箱） · PL2 · 规则"
     cursor = QTextCursor(tab.input_edit.document())
     cursor.setPosition(email_at)

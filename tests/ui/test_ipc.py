@@ -50,8 +50,14 @@ def test_the_socket_is_private_to_the_user(server: InstanceServer) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [b"not json\n", b'{"version": 1, "action": "rm -rf"}\n', b'{"version": 9, "action": "review"}\n',
-     b'["review"]\n', b"\xff\xfe\n", b"x" * 5000],
+    [
+        b"not json\n",
+        b'{"version": 1, "action": "rm -rf"}\n',
+        b'{"version": 9, "action": "review"}\n',
+        b'["review"]\n',
+        b"\xff\xfe\n",
+        b"x" * 5000,
+    ],
 )
 def test_malformed_requests_are_rejected(qtbot: QtBot, server: InstanceServer, payload: bytes) -> None:
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

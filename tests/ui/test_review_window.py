@@ -137,7 +137,7 @@ def test_rules_findings_are_highlighted_at_the_right_places_after_emoji_and_chin
 def test_hover_text_names_type_level_and_detector_but_not_the_value(window: ReviewWindow) -> None:
     window.set_mask_text(SAMPLE)
     edit = window.mask_tab.input_edit
-    qt_start = utf16_units(SAMPLE[:SAMPLE.index(EMAIL)])
+    qt_start = utf16_units(SAMPLE[: SAMPLE.index(EMAIL)])
     assert edit.character_at(span_center(window, qt_start)) == qt_start + 1
     tooltip = edit.tooltip_at(qt_start + 1)
     assert tooltip is not None
@@ -156,7 +156,7 @@ def test_hover_text_names_type_level_and_detector_but_not_the_value(window: Revi
 def test_clicking_a_span_keeps_it_and_clicking_again_masks_it(qtbot, window: ReviewWindow) -> None:
     window.set_mask_text(SAMPLE)
     tab = window.mask_tab
-    qt_start = utf16_units(SAMPLE[:SAMPLE.index(EMAIL)])
+    qt_start = utf16_units(SAMPLE[: SAMPLE.index(EMAIL)])
     qtbot.mouseClick(tab.input_edit.viewport(), Qt.MouseButton.LeftButton, pos=span_center(window, qt_start))
     assert items_of(window, EMAIL)[0].status is Status.KEPT_BY_YOU
     assert EMAIL in tab.preview_edit.text()
@@ -176,7 +176,7 @@ def test_space_in_the_findings_list_and_ctrl_t_in_the_text_toggle_items(qtbot, w
     assert KEY in tab.preview_edit.text()
     assert tab.findings_list.topLevelItem(1).checkState(0) == Qt.CheckState.Unchecked
     cursor = tab.input_edit.textCursor()
-    cursor.setPosition(utf16_units(SAMPLE[:SAMPLE.index(KEY) + 3]))
+    cursor.setPosition(utf16_units(SAMPLE[: SAMPLE.index(KEY) + 3]))
     tab.input_edit.setTextCursor(cursor)
     tab.input_edit.setFocus()
     qtbot.keyClick(tab.input_edit, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
@@ -339,9 +339,7 @@ def test_stopping_the_model_keeps_the_rules_findings_and_says_so(
     assert items_of(window, EMAIL) and not items_of(window, "Zed")
 
 
-def test_a_failed_model_job_keeps_the_rules_findings_and_shows_the_message(
-    qtbot, engine: Engine, with_worker
-) -> None:
+def test_a_failed_model_job_keeps_the_rules_findings_and_shows_the_message(qtbot, engine: Engine, with_worker) -> None:
     model = StandInDetector("Zed", error=ModelOutputError("The model's answer was cut off."))
     window = open_window(qtbot, engine, with_worker(model))
     window.set_mask_text(f"Zed wrote {EMAIL}")
@@ -366,8 +364,10 @@ def test_unmask_restores_highlights_and_lists_unresolved_placeholders(
     assert tab.restored_edit.text() == restored
     highlighted = [selection.cursor.selectedText() for selection in tab.restored_edit.extraSelections()]
     assert highlighted == [EMAIL, KEY, "<Real_Name_9>"]
-    assert tab.restored_edit.tooltip_at(utf16_units(restored[:restored.index(KEY)])).splitlines()[1] == \
-        "Restored from <Key_1>"
+    assert (
+        tab.restored_edit.tooltip_at(utf16_units(restored[: restored.index(KEY)])).splitlines()[1]
+        == "Restored from <Key_1>"
+    )
     assert tab.unresolved_box.isVisible()
     assert [tab.unresolved_list.item(row).text() for row in range(tab.unresolved_list.count())] == ["<Real_Name_9>"]
     with qtbot.waitSignal(window.restored_copied) as signal:

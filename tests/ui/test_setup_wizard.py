@@ -107,8 +107,10 @@ def files_under(folder: Path) -> list[str]:
 
 
 def table_rows(table: QTableWidget) -> list[tuple[str, ...]]:
-    return [tuple(table.item(row, column).text() for column in range(table.columnCount()))
-            for row in range(table.rowCount())]
+    return [
+        tuple(table.item(row, column).text() for column in range(table.columnCount()))
+        for row in range(table.rowCount())
+    ]
 
 
 # --- skipping ------------------------------------------------------------------------------------------------------
@@ -381,9 +383,13 @@ PUBLISHED_PROMPT = b"Stand-in for the authors' template: {real_name} {input_dial
 def serve_prompt(hub: FakeHub, monkeypatch: pytest.MonkeyPatch, served: bytes) -> None:
     """The catalog's official prompt, replaced by a stand-in the fake hub serves (the real one may not be copied)."""
     spec = dataclasses.replace(
-        official_prompt.official_prompt_spec(), url=f"{hub.url}/raw/extract_privacy.txt", fallback_urls=(),
-        size=len(PUBLISHED_PROMPT), git_blob_id=git_blob_id(PUBLISHED_PROMPT),
-        sha256=hashlib.sha256(PUBLISHED_PROMPT).hexdigest())
+        official_prompt.official_prompt_spec(),
+        url=f"{hub.url}/raw/extract_privacy.txt",
+        fallback_urls=(),
+        size=len(PUBLISHED_PROMPT),
+        git_blob_id=git_blob_id(PUBLISHED_PROMPT),
+        sha256=hashlib.sha256(PUBLISHED_PROMPT).hexdigest(),
+    )
     monkeypatch.setattr(official_prompt, "official_prompt_specs", lambda: (spec,))
     hub.raw["extract_privacy.txt"] = served
 
@@ -425,7 +431,11 @@ def wizard_after_its_test_run(
 
 
 def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
+    qtbot: QtBot,
+    settings: Settings,
+    hub: FakeHub,
+    tiny_qwen3_gguf: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, PUBLISHED_PROMPT)
@@ -445,7 +455,11 @@ def test_a_memprivacy_model_gets_its_official_prompt_before_the_test_runs(
 
 
 def test_without_the_network_the_test_still_runs_and_says_what_is_missing(
-    qtbot: QtBot, settings: Settings, hub: FakeHub, tiny_qwen3_gguf: Path, tmp_path: Path,
+    qtbot: QtBot,
+    settings: Settings,
+    hub: FakeHub,
+    tiny_qwen3_gguf: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     serve_prompt(hub, monkeypatch, b"")
@@ -496,19 +510,19 @@ def test_model_status_compares_the_saved_estimate_with_the_tests_real_figure(
     assert status.speed_label.text().startswith("estimated about 3 s for a short chat message, 15 s for a 2 KB")
     status.test_button.click()
     qtbot.waitUntil(lambda: not status.test_running, timeout=WAIT_MS)
-    assert re.fullmatch(r"a short chat message took \d+\.\d s in the test; the estimate was about 3 s",
-                        status.speed_label.text())
+    assert re.fullmatch(
+        r"a short chat message took \d+\.\d s in the test; the estimate was about 3 s", status.speed_label.text()
+    )
     status.set_model_path(str(tiny_qwen3_gguf.with_name("another.gguf")))
     assert status.speed_label.text() == "—"
 
 
-def test_model_status_shows_the_apps_loaded_model(
-    qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path
-) -> None:
+def test_model_status_shows_the_apps_loaded_model(qtbot: QtBot, settings: Settings, tiny_qwen3_gguf: Path) -> None:
     loaded = load_model(tiny_qwen3_gguf, n_ctx=512, n_threads=1, n_gpu_layers=0)
     try:
-        status = ModelStatus(dataclasses.replace(settings, model_path=str(tiny_qwen3_gguf)),
-                             loaded_model=lambda: loaded)
+        status = ModelStatus(
+            dataclasses.replace(settings, model_path=str(tiny_qwen3_gguf)), loaded_model=lambda: loaded
+        )
         qtbot.addWidget(status)
         assert status.device_label.text().startswith("CPU")
         assert "weights" in status.memory_label.text() and "context cache" in status.memory_label.text()
@@ -542,8 +556,15 @@ def test_stopping_a_conversion_midway_tidies_the_models_folder_and_the_weights(
         hub.add("test-org/MemPrivacy-tiny-RL", path.name, path.read_bytes(), lfs=path.suffix == ".safetensors")
     weights = sum(path.stat().st_size for path in checkpoint.iterdir())
     real = load_catalog()
-    tiny = tuple(dataclasses.replace(model, repo="test-org/MemPrivacy-tiny-RL", weights_bytes=weights,
-                                     gguf_sizes={"BF16": weights, "Q8_0": weights // 2}) for model in real.models)
+    tiny = tuple(
+        dataclasses.replace(
+            model,
+            repo="test-org/MemPrivacy-tiny-RL",
+            weights_bytes=weights,
+            gguf_sizes={"BF16": weights, "Q8_0": weights // 2},
+        )
+        for model in real.models
+    )
     for module in (setup_pages, setup_assistant):  # the pages offer the catalogue's models; the wizard recommends one
         monkeypatch.setattr(module, "load_catalog", lambda: dataclasses.replace(real, models=tiny))
 

@@ -34,8 +34,11 @@ def worker(tiny_qwen3_llama: llama_cpp.Llama) -> Iterator[DetectionWorker]:
     slot = ModelSlot()
     running = DetectionWorker(Engine(MemoryStore(), rules=RulesDetector(), model=slot), slot)
     running.start()
-    running.load_model(lambda: BorrowedModel(ModelDetector(llama, max_new_tokens=200, decoding="plain",
-                                                           steering=FixedAnswer(answer, llama.token_eos()))))
+    running.load_model(
+        lambda: BorrowedModel(
+            ModelDetector(llama, max_new_tokens=200, decoding="plain", steering=FixedAnswer(answer, llama.token_eos()))
+        )
+    )
     yield running
     running.shutdown()
 
@@ -54,4 +57,5 @@ def test_model_findings_reach_the_window_before_the_model_is_done(qtbot: QtBot, 
     names = sorted(item.finding.text for item in window.mask_tab.items() if item.finding.detector == MODEL)
     assert names == ["Ann Brook", "Zed Quill", "Zed Quill"]
     assert window.mask_tab.preview_edit.text() == (
-        "<Real_Name_1> met <Real_Name_2> at the station; <Real_Name_1> paid.")
+        "<Real_Name_1> met <Real_Name_2> at the station; <Real_Name_1> paid."
+    )

@@ -19,8 +19,9 @@ from tests.packaging.quiet_model import quiet_qwen3_path
 
 
 def _state(busy: bool = False, paused: bool = False) -> TrayState:
-    return TrayState("ready", "Model ready.", paused, {"mask": "Ctrl+Alt+M", "unmask": "Ctrl+Alt+U",
-                                                         "review": "Ctrl+Alt+R"}, busy)
+    return TrayState(
+        "ready", "Model ready.", paused, {"mask": "Ctrl+Alt+M", "unmask": "Ctrl+Alt+U", "review": "Ctrl+Alt+R"}, busy
+    )
 
 
 def test_the_menu_shows_state_actions_and_their_hotkeys(qtbot: QtBot) -> None:

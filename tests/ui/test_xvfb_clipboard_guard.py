@@ -92,8 +92,13 @@ def test_a_paste_during_masking_never_yields_the_original(app: GuardedApp) -> No
     assert "x-kde-passwordManagerHint" in targets and app.paste("x-kde-passwordManagerHint") == b"secret"
     app.send("release")
     app.expect("notify Clipboard masked")
-    assert app.paste() == ORIGINAL.replace("Dana", "<Real_Name_1>").replace(
-        "4111 1111 1111 1111", "<Bank_Payment_Card_Number_1>").replace("13812345678", "<Phone_Number_1>").encode()
+    assert (
+        app.paste()
+        == ORIGINAL.replace("Dana", "<Real_Name_1>")
+        .replace("4111 1111 1111 1111", "<Bank_Payment_Card_Number_1>")
+        .replace("13812345678", "<Phone_Number_1>")
+        .encode()
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "clipboard-guard.json").write_text(json.dumps({"mask_command_to_guard_ms": guarded_ms}))
 
@@ -158,4 +163,6 @@ def test_the_mask_hotkey_takes_the_original_off_the_clipboard_at_once(running_ap
         seen = _xclip_paste(environment)
     assert seen == masked
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "clipboard-guard-hotkey.json").write_text(json.dumps({"hotkey_to_clipboard_change_ms": round(changed_ms, 1), "first_seen": first_seen}))
+    (ARTIFACTS / "clipboard-guard-hotkey.json").write_text(
+        json.dumps({"hotkey_to_clipboard_change_ms": round(changed_ms, 1), "first_seen": first_seen})
+    )

@@ -164,15 +164,16 @@ def test_passwd_rotates_then_switches_to_a_passphrase_and_changes_it(
     assert code == 0 and "new random key" in err
     assert set(memory_keyring.secrets) != old_entries and len(memory_keyring.secrets) == 1
 
-    code, _, _ = cli("vault", "passwd", "--use-passphrase", "--passphrase-stdin",
-                     "--vault", str(filled), stdin="first passphrase\n")
+    code, _, _ = cli(
+        "vault", "passwd", "--use-passphrase", "--passphrase-stdin", "--vault", str(filled), stdin="first passphrase\n"
+    )
     assert code == 0 and read_keyinfo(filled).current.method == "passphrase"  # type: ignore[union-attr]
 
-    code, _, _ = cli("vault", "passwd", "--passphrase-stdin", "--vault", str(filled),
-                     stdin="first passphrase\nsecond passphrase\n")
+    code, _, _ = cli(
+        "vault", "passwd", "--passphrase-stdin", "--vault", str(filled), stdin="first passphrase\nsecond passphrase\n"
+    )
     assert code == 0
-    code, out, err = cli("vault", "list", "--passphrase-stdin", "--vault", str(filled),
-                         stdin="first passphrase\n")
+    code, out, err = cli("vault", "list", "--passphrase-stdin", "--vault", str(filled), stdin="first passphrase\n")
     assert code == 1 and "does not open" in err
     monkeypatch.setenv("CLOAKROOM_PASSPHRASE", "second passphrase")
     code, out, _ = cli("vault", "list", "--vault", str(filled))
@@ -184,11 +185,11 @@ def test_a_passphrase_vault_from_stdin_when_the_keyring_is_insecure(cli: Cli, va
     code, _, err = cli("vault", "set-name", "Dana Reyes", "--vault", str(vault_path))
     assert code == 1 and "not a secure one" in err and "--passphrase-stdin" in err
     assert not vault_path.exists()
-    code, _, _ = cli("vault", "set-name", "Dana Reyes", "--passphrase-stdin",
-                     "--vault", str(vault_path), stdin="pass phrase\n")
+    code, _, _ = cli(
+        "vault", "set-name", "Dana Reyes", "--passphrase-stdin", "--vault", str(vault_path), stdin="pass phrase\n"
+    )
     assert code == 0
-    code, out, _ = cli("vault", "status", "--passphrase-stdin", "--vault", str(vault_path),
-                       stdin="pass phrase\n")
+    code, out, _ = cli("vault", "status", "--passphrase-stdin", "--vault", str(vault_path), stdin="pass phrase\n")
     assert code == 0 and "key: passphrase" in out and "fail.Keyring (not secure" in out
 
 
@@ -223,9 +224,16 @@ def test_cloakroom_mask_and_unmask_in_separate_processes(tmp_path: Path, vault_p
     source.write_text(text, encoding="utf-8")
 
     def cloakroom(*argv: str, stdin: str | None = None) -> str:
-        done = subprocess.run([sys.executable, "-m", "app", *argv, "--vault", str(vault_path)], input=stdin,
-                              capture_output=True, text=True, cwd=REPO_ROOT, env=keychain_environment(keychain),
-                              timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "app", *argv, "--vault", str(vault_path)],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            env=keychain_environment(keychain),
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         assert "dana.reyes" not in done.stderr
         return done.stdout

@@ -238,8 +238,11 @@ def test_moving_aside_keeps_every_file_and_a_new_vault_starts(vault_path: Path) 
     damaged = snapshot(vault_path)
     aside = move_vault_aside(vault_path)
     assert not vault_path.exists()
-    moved = {path.name.replace(aside.name, vault_path.name): path.read_bytes() for path in vault_files(aside)
-             if path.exists()}
+    moved = {
+        path.name.replace(aside.name, vault_path.name): path.read_bytes()
+        for path in vault_files(aside)
+        if path.exists()
+    }
     assert moved == damaged
     with open_vault(vault_path) as fresh:
         assert len(fresh) == 0

@@ -35,14 +35,28 @@ def request_file(tmp_path: Path, name: str, text: str, values: list[str]) -> Pat
 
 def test_mask_in_one_process_unmask_in_another(tmp_path: Path, vault_path: Path, keychain_file: Path) -> None:
     first_text = "Hi, I am Zoë Ångström (dana.reyes@example.org), my password is hunter2-Secret!."
-    run_worker(keychain_file, "mask", str(vault_path), str(request_file(tmp_path, "one.json", first_text,
-               ["Zoë Ångström", "dana.reyes@example.org", "hunter2-Secret!"])), str(tmp_path / "one-out.json"))
+    run_worker(
+        keychain_file,
+        "mask",
+        str(vault_path),
+        str(
+            request_file(
+                tmp_path, "one.json", first_text, ["Zoë Ångström", "dana.reyes@example.org", "hunter2-Secret!"]
+            )
+        ),
+        str(tmp_path / "one-out.json"),
+    )
     first = read_json(tmp_path / "one-out.json")
     assert not any(value in first["text"] for value in ORIGINALS)
 
     second_text = "Call 张伟 on +44 20 7946 0958 or write to dana.reyes@example.org."
-    run_worker(keychain_file, "mask", str(vault_path), str(request_file(tmp_path, "two.json", second_text,
-               ["张伟", "+44 20 7946 0958", "dana.reyes@example.org"])), str(tmp_path / "two-out.json"))
+    run_worker(
+        keychain_file,
+        "mask",
+        str(vault_path),
+        str(request_file(tmp_path, "two.json", second_text, ["张伟", "+44 20 7946 0958", "dana.reyes@example.org"])),
+        str(tmp_path / "two-out.json"),
+    )
     second = read_json(tmp_path / "two-out.json")
     assert second["placeholders"]["dana.reyes@example.org"] == first["placeholders"]["dana.reyes@example.org"]
 
@@ -57,8 +71,16 @@ def test_two_processes_masking_at_once(tmp_path: Path, vault_path: Path, keychai
     pool, rounds = 60, 150
     go = tmp_path / "go"
     workers = [
-        start_worker(keychain_file, "churn", str(vault_path), str(tmp_path / f"seen-{seed}.json"), str(seed),
-                     str(rounds), str(pool), str(go))
+        start_worker(
+            keychain_file,
+            "churn",
+            str(vault_path),
+            str(tmp_path / f"seen-{seed}.json"),
+            str(seed),
+            str(rounds),
+            str(pool),
+            str(go),
+        )
         for seed in (1, 2)
     ]
     deadline = time.monotonic() + 120  # only a bound on a hung worker; nothing is timed

@@ -38,12 +38,24 @@ class ForwardingCommand:
 
 
 FORWARDING_COMMANDS: tuple[ForwardingCommand, ...] = (
-    ForwardingCommand(ACTION_MASK, "--mask-clipboard", QT_TRANSLATE_NOOP("HotkeyGuidance", "Mask the clipboard"),
-                      DEFAULT_SEQUENCES[ACTION_MASK]),
-    ForwardingCommand(ACTION_UNMASK, "--unmask-clipboard", QT_TRANSLATE_NOOP("HotkeyGuidance", "Unmask the clipboard"),
-                      DEFAULT_SEQUENCES[ACTION_UNMASK]),
-    ForwardingCommand(ACTION_REVIEW, "--review", QT_TRANSLATE_NOOP("HotkeyGuidance", "Open Cloakroom's review window"),
-                      DEFAULT_SEQUENCES[ACTION_REVIEW]),
+    ForwardingCommand(
+        ACTION_MASK,
+        "--mask-clipboard",
+        QT_TRANSLATE_NOOP("HotkeyGuidance", "Mask the clipboard"),
+        DEFAULT_SEQUENCES[ACTION_MASK],
+    ),
+    ForwardingCommand(
+        ACTION_UNMASK,
+        "--unmask-clipboard",
+        QT_TRANSLATE_NOOP("HotkeyGuidance", "Unmask the clipboard"),
+        DEFAULT_SEQUENCES[ACTION_UNMASK],
+    ),
+    ForwardingCommand(
+        ACTION_REVIEW,
+        "--review",
+        QT_TRANSLATE_NOOP("HotkeyGuidance", "Open Cloakroom's review window"),
+        DEFAULT_SEQUENCES[ACTION_REVIEW],
+    ),
 )
 
 

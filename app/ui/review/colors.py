@@ -91,12 +91,16 @@ def level_meaning(level: Level) -> str:
     """What a level means, for tooltips (the same sense as `LEVEL_MEANINGS`, in translatable form)."""
     meanings = {
         Level.PL4: QCoreApplication.translate(
-            "Levels", "Credentials and critical secrets: usable at once for account takeover or loss."),
+            "Levels", "Credentials and critical secrets: usable at once for account takeover or loss."
+        ),
         Level.PL3: QCoreApplication.translate(
-            "Levels", "Highly sensitive: identity documents, finances, health, precise location, private records."),
+            "Levels", "Highly sensitive: identity documents, finances, health, precise location, private records."
+        ),
         Level.PL2: QCoreApplication.translate(
-            "Levels", "Identifiable: names, contact details, addresses, accounts and other identifiers."),
+            "Levels", "Identifiable: names, contact details, addresses, accounts and other identifiers."
+        ),
         Level.PL1: QCoreApplication.translate(
-            "Levels", "Preferences and habits: never extracted; may stay in the text."),
+            "Levels", "Preferences and habits: never extracted; may stay in the text."
+        ),
     }
     return meanings[level]

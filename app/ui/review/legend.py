@@ -78,8 +78,12 @@ class Legend(QWidget):
             shown_with = self.tr("Shown with a %1.").replace("%1", underline_name(level))
             tooltip = f"{level_meaning(level)}\n{shown_with}"
             self._add(layout, Swatch(level), level_display(level), tooltip)
-        self._add(layout, Swatch(Level.PL3, masked=False), self.tr("Kept (not masked)"),
-                  self.tr("Hatched: found, but left in the text — by you, by the threshold or by your settings."))
+        self._add(
+            layout,
+            Swatch(Level.PL3, masked=False),
+            self.tr("Kept (not masked)"),
+            self.tr("Hatched: found, but left in the text — by you, by the threshold or by your settings."),
+        )
 
     def _add(self, layout: QHBoxLayout, swatch: Swatch, text: str, tooltip: str) -> None:
         label = QLabel(text)

@@ -69,8 +69,9 @@ class MaskAsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Mask"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        hint = QLabel(self.tr("Every occurrence of the selected text will be masked with a placeholder named "
-                              "after this type."))
+        hint = QLabel(
+            self.tr("Every occurrence of the selected text will be masked with a placeholder named after this type.")
+        )
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)

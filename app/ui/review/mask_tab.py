@@ -90,8 +90,9 @@ class MaskTab(QWidget):
         for level in levels:
             self.threshold_box.addItem(self._threshold_text(level), level)
         self.threshold_box.setCurrentIndex(self.threshold_box.findData(self._threshold))
-        self.threshold_box.setToolTip(self.tr("Which levels are masked in this text. Items you masked or kept by "
-                                              "hand stay as you set them."))
+        self.threshold_box.setToolTip(
+            self.tr("Which levels are masked in this text. Items you masked or kept by hand stay as you set them.")
+        )
         self.legend = Legend()
         self.input_edit = SpanTextEdit()
         self.input_edit.setPlaceholderText(self.tr("Paste or type the text to mask…"))
@@ -146,8 +147,10 @@ class MaskTab(QWidget):
         legend_row = QHBoxLayout()
         legend_row.addWidget(self.legend)
         legend_row.addStretch(1)
-        hint = self.tr("Click an item in the text (or press Space here) to keep or mask it; select text and press "
-                       "Ctrl+M to add one.")
+        hint = self.tr(
+            "Click an item in the text (or press Space here) to keep or mask it; select text and press "
+            "Ctrl+M to add one."
+        )
         self.editors = QSplitter(Qt.Orientation.Horizontal)
         self.editors.addWidget(pane(self.tr("Te&xt to mask"), self.input_edit))
         self.editors.addWidget(pane(self.tr("Masked &preview"), self.preview_edit))
@@ -175,8 +178,16 @@ class MaskTab(QWidget):
         layout.addLayout(legend_row)
         layout.addWidget(self.vertical, 1)
         layout.addLayout(bottom)
-        order = [self.threshold_box, self.input_edit, self.preview_edit, self.findings_list, self.stop_button,
-                 self.mask_as_button, self.clear_button, self.copy_button]
+        order = [
+            self.threshold_box,
+            self.input_edit,
+            self.preview_edit,
+            self.findings_list,
+            self.stop_button,
+            self.mask_as_button,
+            self.clear_button,
+            self.copy_button,
+        ]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
@@ -307,7 +318,7 @@ class MaskTab(QWidget):
         self._refresh()
 
     def _show_progress_line(self) -> None:
-        """"Checking… 3 found so far" and, for a long text, which chunk the model is reading."""
+        """ "Checking… 3 found so far" and, for a long text, which chunk the model is reading."""
         found = self.tr("%n found so far", "", self._state.model_finding_count)
         done, total = self._chunks
         if total > 1:
@@ -328,7 +339,8 @@ class MaskTab(QWidget):
         self._finish_job(ModelOutcome.STOPPED)
         shown = self._incomplete_text() if self._state.model_finding_count else self.tr("Rules findings are shown.")
         self.message_label.show_warning(
-            self.tr("The model could not check this text: %1").replace("%1", join_sentences(message, shown)))
+            self.tr("The model could not check this text: %1").replace("%1", join_sentences(message, shown))
+        )
 
     def _on_job_cancelled(self, job_id: int) -> None:
         if job_id != self._job_id:
@@ -338,12 +350,16 @@ class MaskTab(QWidget):
             self.message_label.show_warning(join_sentences(self.tr("Model check stopped."), self._incomplete_text()))
         else:
             self.message_label.show_warning(
-                self.tr("Model check stopped. Only rules findings and your changes are shown."))
+                self.tr("Model check stopped. Only rules findings and your changes are shown.")
+            )
 
     def _incomplete_text(self) -> str:
         return self.tr(
             "Incomplete: %n item(s) the model found before it stopped are shown, but it did not read the whole text; "
-            "check the rest yourself.", "", self._state.model_finding_count)
+            "check the rest yourself.",
+            "",
+            self._state.model_finding_count,
+        )
 
     def _finish_job(self, outcome: ModelOutcome) -> None:
         self._job_id = None
@@ -405,8 +421,11 @@ class MaskTab(QWidget):
         item = self._items[index]
         self._state.toggle(item)
         self._refresh()
-        described = self.tr("%1 (%2)", "a type and its level").replace("%1", type_display(item.finding.type)).replace(
-            "%2", item.finding.level.label)
+        described = (
+            self.tr("%1 (%2)", "a type and its level")
+            .replace("%1", type_display(item.finding.type))
+            .replace("%2", item.finding.level.label)
+        )
         if item.masked:
             self.message_label.show_info(self.tr("Kept unmasked: %1.").replace("%1", described))
         else:
@@ -493,15 +512,15 @@ class MaskTab(QWidget):
         try:
             result = self._engine.mask_findings(text, self._state.chosen(self.window_policy(), self._engine.policy))
         except CloakroomError as error:
-            self.message_label.show_error(
-                self.tr("Nothing was copied: %1").replace("%1", core_text(error)))
+            self.message_label.show_error(self.tr("Nothing was copied: %1").replace("%1", core_text(error)))
             return None
         put_text(result.text)
         self.masked_copied.emit(result)
         message = self.tr("Copied the masked text.")
         if self.model_running:
             message = join_sentences(
-                message, self.tr("The model was still checking: only the findings shown were masked."))
+                message, self.tr("The model was still checking: only the findings shown were masked.")
+            )
         self.message_label.show_success(message)
         return result
 
@@ -534,13 +553,16 @@ class MaskTab(QWidget):
 
     def _input_span(self, item: ReviewItem, dark: bool) -> HighlightSpan:
         finding = item.finding
-        lines = [f"{type_display(finding.type)} · {finding.level.label} · {detector_names(finding.detector)}",
-                 status_text(item.status)]
+        lines = [
+            f"{type_display(finding.type)} · {finding.level.label} · {detector_names(finding.detector)}",
+            status_text(item.status),
+        ]
         if item.placeholder:
             lines.append(self.tr("Becomes %1").replace("%1", item.placeholder))
         lines.append(self.tr("Click to keep it unmasked.") if item.masked else self.tr("Click to mask it."))
-        return HighlightSpan(item.start, item.end, span_format(level_style(finding.level, dark), item.masked),
-                             "\n".join(lines))
+        return HighlightSpan(
+            item.start, item.end, span_format(level_style(finding.level, dark), item.masked), "\n".join(lines)
+        )
 
     def _show_preview(self, preview: MaskResult | None, dark: bool) -> None:
         scroll = self.preview_edit.verticalScrollBar().value()

@@ -118,9 +118,7 @@ class ReviewState:
     def findings(self) -> list[Finding]:
         """Every detected or added span, merged so none overlap; what the person added wins over what it covers."""
         added = self._user_findings()
-        detected = [
-            finding for finding in self._rules + self._model if not any(own.contains(finding) for own in added)
-        ]
+        detected = [finding for finding in self._rules + self._model if not any(own.contains(finding) for own in added)]
         return resolve(self.text, added + detected)
 
     def _user_findings(self) -> list[Finding]:
@@ -156,8 +154,9 @@ class ReviewState:
         for replacement in replacements:
             status = self.status(replacement.finding, policy)
             status = status if status.masked else Status.MASKED
-            items.append(ReviewItem(replacement.start, replacement.end, replacement.finding, status,
-                                    replacement.placeholder))
+            items.append(
+                ReviewItem(replacement.start, replacement.end, replacement.finding, status, replacement.placeholder)
+            )
         masked_starts = [item.start for item in items]
         for finding in self.findings():
             if _overlaps_sorted(items, masked_starts, finding):

@@ -72,10 +72,16 @@ class FindingsList(QTreeWidget):
         super().__init__(parent)
         self._rebuilding = False
         self.setColumnCount(6)
-        self.setHeaderLabels([
-            self.tr("Status"), self.tr("Type"), self.tr("Level"), self.tr("Found by"), self.tr("Line"),
-            self.tr("Placeholder"),
-        ])
+        self.setHeaderLabels(
+            [
+                self.tr("Status"),
+                self.tr("Type"),
+                self.tr("Level"),
+                self.tr("Found by"),
+                self.tr("Line"),
+                self.tr("Placeholder"),
+            ]
+        )
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
@@ -109,11 +115,16 @@ class FindingsList(QTreeWidget):
     def _row(self, index: int, item: ReviewItem, line_starts: list[int], dark: bool) -> QTreeWidgetItem:
         finding = item.finding
         line = bisect.bisect_right(line_starts, item.start)
-        row = QTreeWidgetItem([
-            status_text(item.status), type_display(finding.type), finding.level.label,
-            detector_names(finding.detector), str(line),
-            item.placeholder or "—",
-        ])
+        row = QTreeWidgetItem(
+            [
+                status_text(item.status),
+                type_display(finding.type),
+                finding.level.label,
+                detector_names(finding.detector),
+                str(line),
+                item.placeholder or "—",
+            ]
+        )
         row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         row.setCheckState(0, Qt.CheckState.Checked if item.masked else Qt.CheckState.Unchecked)
         row.setIcon(2, level_icon(finding.level, dark))
@@ -128,9 +139,11 @@ class FindingsList(QTreeWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.current_index()
-        if event.key() in _TOGGLE_KEYS and event.modifiers() in (
-            Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier
-        ) and index is not None:
+        if (
+            event.key() in _TOGGLE_KEYS
+            and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            and index is not None
+        ):
             self.toggle_requested.emit(index)
             event.accept()
             return

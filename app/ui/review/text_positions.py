@@ -12,7 +12,7 @@ import re
 
 from PySide6.QtGui import QTextDocument
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # QTextDocument separates blocks with U+2029 in its raw text; the person's text had a line break there.
 _BLOCK_SEPARATOR = "\u2029"
 

@@ -55,8 +55,7 @@ class UnmaskTab(QWidget):
 
     def _build_widgets(self) -> None:
         self.answer_edit = SpanTextEdit()
-        self.answer_edit.setPlaceholderText(
-            self.tr("Paste the chatbot's answer with placeholders such as <Email_1>…"))
+        self.answer_edit.setPlaceholderText(self.tr("Paste the chatbot's answer with placeholders such as <Email_1>…"))
         self.answer_edit.setAccessibleName(self.tr("Answer to restore"))
         self.restored_edit = SpanTextEdit()
         self.restored_edit.setReadOnly(True)
@@ -74,13 +73,19 @@ class UnmaskTab(QWidget):
         self.clear_button = QPushButton(self.tr("C&lear"))
         self.copy_button = QPushButton(self.tr("Copy &restored"))
         self.copy_button.setDefault(True)
-        self.copy_button.setToolTip(self.tr("Copy the restored text, marked so clipboard managers do not keep it "
-                                            "(Ctrl+Enter)."))
+        self.copy_button.setToolTip(
+            self.tr("Copy the restored text, marked so clipboard managers do not keep it (Ctrl+Enter).")
+        )
 
     def _build_layout(self) -> None:
         self.editors = QSplitter(Qt.Orientation.Horizontal)
-        self.editors.addWidget(pane(self.tr("&Answer from the chatbot"), self.answer_edit,
-                                    self.tr("Rewritten placeholders such as <Email 1> or [Email_1] are found too.")))
+        self.editors.addWidget(
+            pane(
+                self.tr("&Answer from the chatbot"),
+                self.answer_edit,
+                self.tr("Rewritten placeholders such as <Email 1> or [Email_1] are found too."),
+            )
+        )
         self.editors.addWidget(pane(self.tr("Restored &text"), self.restored_edit))
         self.editors.setChildrenCollapsible(False)
         self.unresolved_box = QFrame()
@@ -159,7 +164,8 @@ class UnmaskTab(QWidget):
             put_secret_text(self._result.text)
         except Exception as error:  # noqa: BLE001 - a platform failure must be reported, not crash the window
             self.message_label.show_error(
-                self.tr("The clipboard could not be written (%1).").replace("%1", type(error).__name__))
+                self.tr("The clipboard could not be written (%1).").replace("%1", type(error).__name__)
+            )
             return None
         self.restored_copied.emit(self._result)
         self.message_label.show_success(self.tr("Copied the restored text."))
@@ -171,13 +177,15 @@ class UnmaskTab(QWidget):
         dark = is_dark(self.restored_edit)
         result = self._result
         self.restored_edit.setPlainText(result.text if result is not None else "")
-        restored = [self._restored_span(restoration, dark) for restoration in
-                    (result.restored if result is not None else ())]
+        restored = [
+            self._restored_span(restoration, dark) for restoration in (result.restored if result is not None else ())
+        ]
         unresolved = set(result.unresolved) if result is not None else set()
         self._show_unresolved(text, result, dark)
         # Unresolved tokens stay in the restored text as they were: mark them there too.
         marked = restored + [
-            span for span in self._unresolved_spans(result.text if result is not None else "", unresolved, dark)
+            span
+            for span in self._unresolved_spans(result.text if result is not None else "", unresolved, dark)
             if not any(span.start < other.end and other.start < span.end for other in restored)
         ]
         self.restored_edit.set_spans(sorted(marked, key=lambda span: span.start))
@@ -190,10 +198,12 @@ class UnmaskTab(QWidget):
 
     def _restored_span(self, restoration, dark: bool) -> HighlightSpan:
         mapping = restoration.mapping
-        tooltip = "\n".join([
-            f"{type_display(mapping.type)} · {mapping.level.label}",
-            self.tr("Restored from %1").replace("%1", restoration.placeholder),
-        ])
+        tooltip = "\n".join(
+            [
+                f"{type_display(mapping.type)} · {mapping.level.label}",
+                self.tr("Restored from %1").replace("%1", restoration.placeholder),
+            ]
+        )
         return HighlightSpan(restoration.start, restoration.end, span_format(restored_style(dark)), tooltip)
 
     def _show_unresolved(self, text: str, result: UnmaskResult | None, dark: bool) -> None:
@@ -206,9 +216,15 @@ class UnmaskTab(QWidget):
         self.unresolved_box.setVisible(bool(unresolved))
         if unresolved:
             heading = self.tr("Warning: %n placeholder(s) could not be restored.", "", len(unresolved))
-            self.unresolved_label.setText(join_sentences(heading, self.tr(
-                "This vault holds no value for it: it may come from another device or a wiped vault, or the "
-                "chatbot made it up. It is left as it is:")))
+            self.unresolved_label.setText(
+                join_sentences(
+                    heading,
+                    self.tr(
+                        "This vault holds no value for it: it may come from another device or a wiped vault, or the "
+                        "chatbot made it up. It is left as it is:"
+                    ),
+                )
+            )
         self.answer_edit.set_spans(self._unresolved_spans(text, set(unresolved), dark))
 
     def _unresolved_spans(self, text: str, unresolved: set[str], dark: bool) -> list[HighlightSpan]:
@@ -220,7 +236,7 @@ class UnmaskTab(QWidget):
         return [
             HighlightSpan(token.start, token.end, text_format, tooltip)
             for token in find_placeholder_tokens(text)
-            if text[token.start:token.end] in unresolved
+            if text[token.start : token.end] in unresolved
         ]
 
     def _show_summary(self, result: UnmaskResult | None) -> None:

@@ -51,7 +51,6 @@ _MESSAGE_COLORS = {
 class MessageLabel(QLabel):
     """One line of feedback. Errors and warnings carry a word ("Error:", "Warning:"), not only a colour."""
 
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)

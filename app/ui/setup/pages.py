@@ -95,20 +95,36 @@ class WelcomePage(AssistantPage):
         self.setTitle(self.tr("Welcome to Cloakroom"))
         self.setSubTitle(self.tr("Keep private data out of chatbots, on this computer."))
         points = (
-            (self.tr("Masks before you paste, restores after."), self.tr(
-                "Cloakroom replaces private data in text you copy — names, contact details, ID and card numbers, "
-                "passwords, one-time codes — with placeholders before you paste it into a web chatbot, and puts the "
-                "real values back into the chatbot's answer.")),
-            (self.tr("Two detectors."), self.tr(
-                "Built-in rules, always on, catch what has a fixed shape: e-mail addresses, phone and card numbers, "
-                "keys. A language model, MemPrivacy, also understands context: names, addresses, health details and "
-                "secrets written in words.")),
-            (self.tr("Nothing leaves this computer."), self.tr(
-                "The model runs here. The only network access Cloakroom ever makes is a download you start in this "
-                "assistant.")),
-            (self.tr("A few minutes to an hour."), self.tr(
-                "This assistant gets the model (1.3 to 2.5 GB) onto this computer, checks it and tries it. How long "
-                "that takes depends on the source you choose.")),
+            (
+                self.tr("Masks before you paste, restores after."),
+                self.tr(
+                    "Cloakroom replaces private data in text you copy — names, contact details, ID and card numbers, "
+                    "passwords, one-time codes — with placeholders before you paste it into a web chatbot, and puts the "
+                    "real values back into the chatbot's answer."
+                ),
+            ),
+            (
+                self.tr("Two detectors."),
+                self.tr(
+                    "Built-in rules, always on, catch what has a fixed shape: e-mail addresses, phone and card numbers, "
+                    "keys. A language model, MemPrivacy, also understands context: names, addresses, health details and "
+                    "secrets written in words."
+                ),
+            ),
+            (
+                self.tr("Nothing leaves this computer."),
+                self.tr(
+                    "The model runs here. The only network access Cloakroom ever makes is a download you start in this "
+                    "assistant."
+                ),
+            ),
+            (
+                self.tr("A few minutes to an hour."),
+                self.tr(
+                    "This assistant gets the model (1.3 to 2.5 GB) onto this computer, checks it and tries it. How long "
+                    "that takes depends on the source you choose."
+                ),
+            ),
         )
         for lead, text in points:
             self.body.addWidget(paragraph(f"<b>{escape(lead)}</b>{sentence_gap(lead)}{escape(text)}", rich=True))
@@ -138,10 +154,15 @@ class LicencePage(AssistantPage):
         self.setSubTitle(self.tr("What you are about to get, on what terms, and which size suits this computer."))
         catalog = load_catalog()
         model = catalog.default_model()
-        self.body.addWidget(paragraph(self.tr(
-            "MemPrivacy, by IAAR-Shanghai and MemTensor, is a language model trained to find private data at four "
-            "levels, from identifiable details (PL2) to credentials and secrets (PL4), in English and Chinese. It "
-            "comes in two sizes: 4B, the most accurate, and 1.7B for computers with less memory.")))
+        self.body.addWidget(
+            paragraph(
+                self.tr(
+                    "MemPrivacy, by IAAR-Shanghai and MemTensor, is a language model trained to find private data at four "
+                    "levels, from identifiable details (PL2) to credentials and secrets (PL4), in English and Chinese. It "
+                    "comes in two sizes: 4B, the most accurate, and 1.7B for computers with less memory."
+                )
+            )
+        )
         self.body.addWidget(self._licence_box(model))
         self.hardware_box = QGroupBox(self.tr("This computer"))
         hardware_layout = QVBoxLayout(self.hardware_box)
@@ -154,9 +175,12 @@ class LicencePage(AssistantPage):
         hardware_layout.addWidget(self._size_table(catalog.models))
         hardware_layout.addWidget(self.warnings)
         self.measure_button = QPushButton(self.tr("&Measure the speed on this computer"))
-        self.measure_button.setToolTip(self.tr(
-            "Runs stand-ins of each model size for about half a minute and recommends from the seconds they take, "
-            "not from memory alone."))
+        self.measure_button.setToolTip(
+            self.tr(
+                "Runs stand-ins of each model size for about half a minute and recommends from the seconds they take, "
+                "not from memory alone."
+            )
+        )
         self.measure_button.clicked.connect(self.measure_speed)
         self.speed_label = paragraph("", rich=True)
         measure_row = QHBoxLayout()
@@ -172,20 +196,34 @@ class LicencePage(AssistantPage):
         box.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(box)
         licence = model.licence
-        layout.addWidget(paragraph(self.tr("<b>Licence: CC BY-NC-ND 4.0</b> — {name} (<a href=\"{url}\">read it</a>)")
-                                   .format(name=licence.name, url=licence.url), rich=True))
-        layout.addWidget(paragraph(self.tr(
-            "Cloakroom does not include the model and never uploads it. You obtain it yourself, onto this computer, "
-            "for non-commercial use only, crediting its authors — and a file you download or convert here is for "
-            "your own use: do not share it.")))
+        layout.addWidget(
+            paragraph(
+                self.tr('<b>Licence: CC BY-NC-ND 4.0</b> — {name} (<a href="{url}">read it</a>)').format(
+                    name=licence.name, url=licence.url
+                ),
+                rich=True,
+            )
+        )
+        layout.addWidget(
+            paragraph(
+                self.tr(
+                    "Cloakroom does not include the model and never uploads it. You obtain it yourself, onto this computer, "
+                    "for non-commercial use only, crediting its authors — and a file you download or convert here is for "
+                    "your own use: do not share it."
+                )
+            )
+        )
         return box
 
     def _size_table(self, models: tuple[CatalogModel, ...]) -> QLabel:
         rows = []
         for model in models:
             size = model.expected_gguf_size(model.recommended_quantization) or 0
-            rows.append(self.tr("<b>{name}</b>: needs {ram:g} GB of RAM or more; about {size} at {quant}.").format(
-                name=model.name, ram=model.min_ram_gb, size=format_bytes(size), quant=model.recommended_quantization))
+            rows.append(
+                self.tr("<b>{name}</b>: needs {ram:g} GB of RAM or more; about {size} at {quant}.").format(
+                    name=model.name, ram=model.min_ram_gb, size=format_bytes(size), quant=model.recommended_quantization
+                )
+            )
         return paragraph("<br>".join(rows), rich=True)
 
     def initializePage(self) -> None:
@@ -198,10 +236,17 @@ class LicencePage(AssistantPage):
         self.hardware_label.setText(describe_hardware(hardware))
         where = self.tr("on the graphics card") if advice.use_gpu else self.tr("on the processor")
         size = advice.model.expected_gguf_size(advice.quantization) or 0
-        self.recommendation_label.setText(self.tr(
-            "Recommended here: <b>{model} at {quant}</b> (about {size}), running {where}. <i>Why: {reason}.</i>"
-        ).format(model=advice.model.name, quant=advice.quantization, size=format_bytes(size), where=where,
-                 reason=core_text(advice.reason)))
+        self.recommendation_label.setText(
+            self.tr(
+                "Recommended here: <b>{model} at {quant}</b> (about {size}), running {where}. <i>Why: {reason}.</i>"
+            ).format(
+                model=advice.model.name,
+                quant=advice.quantization,
+                size=format_bytes(size),
+                where=where,
+                reason=core_text(advice.reason),
+            )
+        )
         if advice.warnings:
             self.warnings.show_message("warning", " ".join(core_text(warning) for warning in advice.warnings))
 
@@ -213,9 +258,17 @@ class LicencePage(AssistantPage):
         hardware = assistant.hardware
         use_gpu = hardware.gpu_offload_supported and bool(hardware.gpus)
         threads = assistant.settings.n_threads or hardware.free_physical_cores
-        job = BackgroundJob(lambda progress, cancel: speed.measure_options(
-            load_catalog(), hardware, n_threads=threads, use_gpu=use_gpu, quantizations=speed.MEASURED_QUANTIZATIONS,
-            progress=progress, cancel=cancel))
+        job = BackgroundJob(
+            lambda progress, cancel: speed.measure_options(
+                load_catalog(),
+                hardware,
+                n_threads=threads,
+                use_gpu=use_gpu,
+                quantizations=speed.MEASURED_QUANTIZATIONS,
+                progress=progress,
+                cancel=cancel,
+            )
+        )
         job.progress.connect(self._on_measure_progress)
         job.finished.connect(lambda options: self.show_speed(options, use_gpu))
         job.failed.connect(self._on_measure_failed)
@@ -243,23 +296,34 @@ class LicencePage(AssistantPage):
             return
         option = advice.option
         self.assistant().recommendation = Recommendation(
-            option.model, option.quantization, use_gpu, advice.reason, advice.warnings)
-        self.recommendation_label.setText(self.tr(
-            "Recommended from the measurement: <b>{model} at {quant}</b>, about {seconds:.0f} s for a short chat "
-            "message. <i>Why: the most accurate option that fits in memory and stays within {target:.0f} s.</i>"
-        ).format(model=option.model.name, quant=option.quantization, seconds=option.short_seconds,
-                 target=speed.TARGET_SECONDS))
+            option.model, option.quantization, use_gpu, advice.reason, advice.warnings
+        )
+        self.recommendation_label.setText(
+            self.tr(
+                "Recommended from the measurement: <b>{model} at {quant}</b>, about {seconds:.0f} s for a short chat "
+                "message. <i>Why: the most accurate option that fits in memory and stays within {target:.0f} s.</i>"
+            ).format(
+                model=option.model.name,
+                quant=option.quantization,
+                seconds=option.short_seconds,
+                target=speed.TARGET_SECONDS,
+            )
+        )
         if advice.warnings:
-            self.recommendation_label.setText(self.tr(
-                "Recommended from the measurement: <b>{model} at {quant}</b>, the fastest here."
-            ).format(model=option.model.name, quant=option.quantization))
-            self.warnings.show_message("warning", self.tr(
-                "No option masks a short chat message within {target:.0f} s on this computer; the fastest takes about "
-                "{seconds:.0f} s. The rules still mask at once; the model adds its findings when it is done."
-            ).format(target=speed.TARGET_SECONDS, seconds=option.short_seconds))
+            self.recommendation_label.setText(
+                self.tr("Recommended from the measurement: <b>{model} at {quant}</b>, the fastest here.").format(
+                    model=option.model.name, quant=option.quantization
+                )
+            )
+            self.warnings.show_message(
+                "warning",
+                self.tr(
+                    "No option masks a short chat message within {target:.0f} s on this computer; the fastest takes about "
+                    "{seconds:.0f} s. The rules still mask at once; the model adds its findings when it is done."
+                ).format(target=speed.TARGET_SECONDS, seconds=option.short_seconds),
+            )
         else:
             self.warnings.clear_message()
-
 
 
 class SourcePage(AssistantPage):
@@ -269,13 +333,26 @@ class SourcePage(AssistantPage):
         self.setSubTitle(self.tr("Each ends with the same checks: the file must be a GGUF model that llama.cpp loads."))
         self.group = QButtonGroup(self)
         self.buttons: dict[Source, QRadioButton] = {}
-        self._add_choice(Source.FILE, self.tr("&A GGUF file I already have"), self.tr(
-            "Choose a .gguf file on this computer, for example one you converted before."))
-        self._add_choice(Source.DOWNLOAD, self.tr("&Download a GGUF from Hugging Face"), self.tr(
-            "Name a repository and file you trust. The download resumes after an interruption and is verified."))
-        self._add_choice(Source.CONVERT, self.tr("&Convert the official weights on this computer"), self.tr(
-            "Downloads the authors' weights (about 8 GB for 4B), converts and quantizes them here, then deletes "
-            "what is no longer needed. The way to get MemPrivacy itself: its authors publish no GGUF."))
+        self._add_choice(
+            Source.FILE,
+            self.tr("&A GGUF file I already have"),
+            self.tr("Choose a .gguf file on this computer, for example one you converted before."),
+        )
+        self._add_choice(
+            Source.DOWNLOAD,
+            self.tr("&Download a GGUF from Hugging Face"),
+            self.tr(
+                "Name a repository and file you trust. The download resumes after an interruption and is verified."
+            ),
+        )
+        self._add_choice(
+            Source.CONVERT,
+            self.tr("&Convert the official weights on this computer"),
+            self.tr(
+                "Downloads the authors' weights (about 8 GB for 4B), converts and quantizes them here, then deletes "
+                "what is no longer needed. The way to get MemPrivacy itself: its authors publish no GGUF."
+            ),
+        )
         self.body.addStretch(1)
         self.group.buttonToggled.connect(lambda *_: self.completeChanged.emit())
 
@@ -363,7 +440,8 @@ class FilePage(AssistantPage):
     def _browse(self) -> None:
         start = models_folder() if models_folder().is_dir() else Path.home()
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose a GGUF model"), str(start), self.tr("GGUF models (*.gguf);;All files (*)"))
+            self, self.tr("Choose a GGUF model"), str(start), self.tr("GGUF models (*.gguf);;All files (*)")
+        )
         if path:
             self.choose(path)
 
@@ -428,7 +506,6 @@ class FilePage(AssistantPage):
         self.status.show_message("error", join_sentences(message, self.tr("Choose another file.")))
 
 
-
 class DownloadPage(AssistantPage):
     def __init__(self) -> None:
         super().__init__()
@@ -451,9 +528,13 @@ class DownloadPage(AssistantPage):
         for edit in (self.repo, self.filename, self.revision, self.sha256):
             edit.textChanged.connect(self.completeChanged)
         caution = Notice()
-        caution.show_message("info", self.tr(
-            "The authors publish no GGUF of MemPrivacy, and its licence forbids sharing one. Use this for a file "
-            "you may download, such as your organisation's own conversion."))
+        caution.show_message(
+            "info",
+            self.tr(
+                "The authors publish no GGUF of MemPrivacy, and its licence forbids sharing one. Use this for a file "
+                "you may download, such as your organisation's own conversion."
+            ),
+        )
         self.body.addWidget(caution)
         self.space = muted()
         self.body.addWidget(self.space)
@@ -461,10 +542,12 @@ class DownloadPage(AssistantPage):
 
     def initializePage(self) -> None:
         folder = models_folder()
-        self.space.setText(self.tr(
-            "The file goes to {folder} ({free} free). Cloakroom checks the free space first, resumes an interrupted "
-            "download, verifies the checksum the repository publishes, and loads the file once before using it."
-        ).format(folder=folder, free=format_bytes(free_bytes(folder))))
+        self.space.setText(
+            self.tr(
+                "The file goes to {folder} ({free} free). Cloakroom checks the free space first, resumes an interrupted "
+                "download, verifies the checksum the repository publishes, and loads the file once before using it."
+            ).format(folder=folder, free=format_bytes(free_bytes(folder)))
+        )
 
     def isComplete(self) -> bool:
         sha = self.sha256.text().strip()
@@ -527,9 +610,12 @@ class ConvertPage(AssistantPage):
         self.body.addLayout(form)
         self.delete_download = QCheckBox(self.tr("&Delete the downloaded weights when done"))
         self.delete_download.setChecked(True)
-        self.delete_download.setToolTip(self.tr(
-            "They are only needed to convert again, for example to another quantization. Keeping them saves the "
-            "download next time."))
+        self.delete_download.setToolTip(
+            self.tr(
+                "They are only needed to convert again, for example to another quantization. Keeping them saves the "
+                "download next time."
+            )
+        )
         self.body.addWidget(self.delete_download)
         self.summary = paragraph("")
         self.body.addWidget(self.summary)
@@ -561,8 +647,7 @@ class ConvertPage(AssistantPage):
             return
         request = self.request()
         model, quantization = request.model, request.quantization
-        result = model.expected_gguf_size(quantization) or estimated_size(
-            model.parameters, QUANTIZATIONS[quantization])
+        result = model.expected_gguf_size(quantization) or estimated_size(model.parameters, QUANTIZATIONS[quantization])
         intermediate = 0 if quantization in UNQUANTIZED else (model.expected_gguf_size("BF16") or model.weights_bytes)
         folder = models_folder()
         text = self.tr(
@@ -570,9 +655,15 @@ class ConvertPage(AssistantPage):
             "(about {intermediate} of temporary space), quantizes them to {quant} (about {result}) and checks that "
             "the result loads, with Cloakroom's own converter (nothing else to install). It needs about {total} of "
             "free space; {free} are free. Expect it to take a while: tens of minutes on a laptop."
-        ).format(repo=model.repo, weights=format_bytes(model.weights_bytes), intermediate=format_bytes(intermediate),
-                 quant=quantization, result=format_bytes(result),
-                 total=format_bytes(model.weights_bytes + intermediate + result), free=format_bytes(free_bytes(folder)))
+        ).format(
+            repo=model.repo,
+            weights=format_bytes(model.weights_bytes),
+            intermediate=format_bytes(intermediate),
+            quant=quantization,
+            result=format_bytes(result),
+            total=format_bytes(model.weights_bytes + intermediate + result),
+            free=format_bytes(free_bytes(folder)),
+        )
         if request.keep_download:
             text = join_sentences(text, self.tr("The downloaded weights stay in the cache folder afterwards."))
         else:
@@ -607,10 +698,15 @@ class DonePage(AssistantPage):
         else:
             self.setTitle(self.tr("Rules only, for now"))
             self.setSubTitle(self.tr("You can add the model whenever you like."))
-            self.summary.setText(self.tr(
-                "Cloakroom will mask what its rules recognise: e-mail addresses, phone, card and account numbers, "
-                "ID numbers, keys, passwords and codes with a known shape. Names and details written in words need "
-                "the model: set it up later in <b>Settings → Model → Set up a model…</b>") + "<br><br>" + usage)
+            self.summary.setText(
+                self.tr(
+                    "Cloakroom will mask what its rules recognise: e-mail addresses, phone, card and account numbers, "
+                    "ID numbers, keys, passwords and codes with a known shape. Names and details written in words need "
+                    "the model: set it up later in <b>Settings → Model → Set up a model…</b>"
+                )
+                + "<br><br>"
+                + usage
+            )
 
     def cleanupPage(self) -> None:
         self.assistant().skipped = False
@@ -620,5 +716,10 @@ class DonePage(AssistantPage):
         return self.tr(
             "Cloakroom will use <b>{name}</b> ({size}, {arch}, {quant}) from {folder}. The rules detector runs as "
             "well. The model loads when Cloakroom starts; you can change it in Settings → Model."
-        ).format(name=escape(obtained.path.name), size=format_bytes(info.file_size), arch=escape(info.architecture),
-                 quant=info.quantization, folder=escape(str(obtained.path.parent)))
+        ).format(
+            name=escape(obtained.path.name),
+            size=format_bytes(info.file_size),
+            arch=escape(info.architecture),
+            quant=info.quantization,
+            folder=escape(str(obtained.path.parent)),
+        )

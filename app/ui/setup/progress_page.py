@@ -75,15 +75,25 @@ class ProgressPage(AssistantPage):
         self._conversion = assistant.convert_page.request() if self._source is Source.CONVERT else None
         if self._download is not None:
             self.setTitle(self.tr("Downloading the model"))
-            self.setSubTitle(self.tr("{file} from {repo}. You can use the computer meanwhile.").format(
-                file=PurePosixPath(self._download.filename).name, repo=self._download.repo))
+            self.setSubTitle(
+                self.tr("{file} from {repo}. You can use the computer meanwhile.").format(
+                    file=PurePosixPath(self._download.filename).name, repo=self._download.repo
+                )
+            )
             self.keep_partial.setText(self.tr("Keep an unfinished download, so the next try resumes where it stopped"))
         elif self._conversion is not None:
             self.setTitle(self.tr("Converting the official weights"))
-            self.setSubTitle(self.tr("{model} at {quant}, on this computer. You can use it meanwhile.").format(
-                model=self._conversion.model.name, quant=self._conversion.quantization))
-            self.keep_partial.setText(self.tr("Keep the downloaded weights after a stop or failure, so the next try "
-                                              "resumes instead of downloading them again"))
+            self.setSubTitle(
+                self.tr("{model} at {quant}, on this computer. You can use it meanwhile.").format(
+                    model=self._conversion.model.name, quant=self._conversion.quantization
+                )
+            )
+            self.keep_partial.setText(
+                self.tr(
+                    "Keep the downloaded weights after a stop or failure, so the next try "
+                    "resumes instead of downloading them again"
+                )
+            )
         self.start()
 
     def cleanupPage(self) -> None:
@@ -137,13 +147,23 @@ class ProgressPage(AssistantPage):
         if self._download is not None:
             request = self._download
             return lambda progress, cancel: download_gguf(
-                request.repo, request.filename, revision=request.revision, expected_sha256=request.sha256,
-                progress=progress, cancel=cancel)
+                request.repo,
+                request.filename,
+                revision=request.revision,
+                expected_sha256=request.sha256,
+                progress=progress,
+                cancel=cancel,
+            )
         conversion_request = cast(ConversionRequest, self._conversion)
         threads = self.assistant().settings.n_threads or 0
         return lambda progress, cancel: conversion.convert_official_model(
-            conversion_request.model, conversion_request.quantization, n_threads=threads,
-            keep_download=conversion_request.keep_download, progress=progress, cancel=cancel)
+            conversion_request.model,
+            conversion_request.quantization,
+            n_threads=threads,
+            keep_download=conversion_request.keep_download,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         if self.running and self._job is not None and self._job.cancel_requested:
@@ -169,8 +189,11 @@ class ProgressPage(AssistantPage):
         self.stage_title.setText(self.tr("Done"))
         self.detail.setText("")
         text = self.tr("The model is ready: {name} ({size}, {arch}, {quant}).").format(
-            name=Path(result.path).name, size=format_bytes(info.file_size), arch=info.architecture,
-            quant=info.quantization)
+            name=Path(result.path).name,
+            size=format_bytes(info.file_size),
+            arch=info.architecture,
+            quant=info.quantization,
+        )
         if result.check.warnings:
             self.message.show_message("warning", join_sentences(text, *result.check.warnings))
         else:
@@ -182,8 +205,9 @@ class ProgressPage(AssistantPage):
         self.stage_list.fail()
         self.stage_title.setText(self.tr("Stopped by an error"))
         self.bar.setRange(0, PERMILLE)
-        self.message.show_message("error", join_sentences(message, self.tr(
-            "Try again, or go Back to change the details.")))
+        self.message.show_message(
+            "error", join_sentences(message, self.tr("Try again, or go Back to change the details."))
+        )
         self.retry_button.show()
         self.stop_button.hide()
 

@@ -77,14 +77,23 @@ def metadata_label(name: str) -> str:
 
 def speed_table_html(options: list[speed.SpeedOption]) -> str:
     """Seconds for a short chat message and a 2 KB e-mail, per size and quantization; options that do not fit greyed."""
-    header = "".join(f"<th align='left'>{escape(title)}&nbsp;&nbsp;</th>" for title in (
-        translate("SetupWizard", "Model"), translate("SetupWizard", "Quantization"),
-        translate("SetupWizard", "Short chat message"), translate("SetupWizard", "2 KB e-mail")))
+    header = "".join(
+        f"<th align='left'>{escape(title)}&nbsp;&nbsp;</th>"
+        for title in (
+            translate("SetupWizard", "Model"),
+            translate("SetupWizard", "Quantization"),
+            translate("SetupWizard", "Short chat message"),
+            translate("SetupWizard", "2 KB e-mail"),
+        )
+    )
     rows = []
     for option in options:
-        cells = [option.model.name, option.quantization,
-                 translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.short_seconds),
-                 translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.email_seconds)]
+        cells = [
+            option.model.name,
+            option.quantization,
+            translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.short_seconds),
+            translate("SetupWizard", "about {seconds:.0f} s").format(seconds=option.email_seconds),
+        ]
         if not option.fits:
             cells[-1] += " · " + translate("SetupWizard", "does not fit in memory")
         style = "" if option.fits else " style='color: gray'"
@@ -103,7 +112,8 @@ def describe_hardware(hardware: HardwareInfo) -> str:
     else:
         gpu = translate("SetupWizard", "none that llama.cpp can use")
     return translate("SetupWizard", "{ram} of RAM · {cores} · graphics card: {gpu}").format(
-        ram=ram, cores=cores, gpu=gpu)
+        ram=ram, cores=cores, gpu=gpu
+    )
 
 
 def escape(text: str) -> str:

@@ -76,11 +76,14 @@ class TestPage(AssistantPage):
     def _prompt_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("The authors' prompt"))
         layout = QHBoxLayout(box)
-        text = paragraph(self.tr(
-            "MemPrivacy was trained with its authors' prompt and finds the most with it; Cloakroom uses it whenever it "
-            "is installed. It is licensed CC BY-NC-ND 4.0 too, so it is not included: for a MemPrivacy model "
-            "Cloakroom fetches it from the authors' GitHub repository (two files, 25 kB) and keeps it only if it is "
-            "exactly the published file. Without it the model is asked in Cloakroom's own words."))
+        text = paragraph(
+            self.tr(
+                "MemPrivacy was trained with its authors' prompt and finds the most with it; Cloakroom uses it whenever it "
+                "is installed. It is licensed CC BY-NC-ND 4.0 too, so it is not included: for a MemPrivacy model "
+                "Cloakroom fetches it from the authors' GitHub repository (two files, 25 kB) and keeps it only if it is "
+                "exactly the published file. Without it the model is asked in Cloakroom's own words."
+            )
+        )
         self.prompt_button = QPushButton(self.tr("&Fetch the official prompt"))
         self.prompt_button.clicked.connect(lambda: self.fetch_prompt())
         self.prompt_status = Notice()
@@ -162,9 +165,14 @@ class TestPage(AssistantPage):
         else:
             self.status.setText(self.tr("The model found nothing in the sample."))
             self.advice.show_message("warning", self._not_a_detector_hint())
-        self.facts.setText(self.tr("Ran on {device} · {memory} · loaded and answered in {seconds:.1f} s").format(
-            device=describe_device(result.device), memory=describe_memory(result.memory),
-            seconds=result.load_seconds + result.detect_seconds) + (f"\n{result.notice}" if result.notice else ""))
+        self.facts.setText(
+            self.tr("Ran on {device} · {memory} · loaded and answered in {seconds:.1f} s").format(
+                device=describe_device(result.device),
+                memory=describe_memory(result.memory),
+                seconds=result.load_seconds + result.detect_seconds,
+            )
+            + (f"\n{result.notice}" if result.notice else "")
+        )
         self.outcome = "failed" if result.error else "found" if findings else "nothing"
 
     def _fill_findings(self, findings: list[Finding]) -> None:
@@ -197,15 +205,17 @@ class TestPage(AssistantPage):
         return self.tr(
             "A MemPrivacy model finds the name, the e-mail address, the phone number, the code and the password "
             "here. If this one does not, it may not be a privacy-detection model. You can still use it (the rules "
-            "always run as well), or go Back and choose another.")
+            "always run as well), or go Back and choose another."
+        )
 
     # --- the official prompt ----------------------------------------------------------------------------------
 
     def fetch_prompt(self, then_test: bool = False) -> None:
         self.prompt_button.setEnabled(False)
         self.prompt_status.show_message("info", self.tr("Fetching the official prompt…"))
-        job = BackgroundJob(lambda progress, cancel: official_prompt.fetch_missing_official_prompts(
-            progress=progress, cancel=cancel))
+        job = BackgroundJob(
+            lambda progress, cancel: official_prompt.fetch_missing_official_prompts(progress=progress, cancel=cancel)
+        )
         job.finished.connect(self._on_prompt_stored)
         job.failed.connect(self._on_prompt_failed)
         job.ended.connect(self.completeChanged)
@@ -217,11 +227,15 @@ class TestPage(AssistantPage):
         self.completeChanged.emit()
 
     def _on_prompt_stored(self, _paths: object) -> None:
-        self.prompt_status.show_message("success", self.tr(
-            "The official prompt is installed and verified: the model is asked with it from now on."))
+        self.prompt_status.show_message(
+            "success", self.tr("The official prompt is installed and verified: the model is asked with it from now on.")
+        )
 
     def _on_prompt_failed(self, message: str) -> None:
-        self.prompt_status.show_message("error", self.tr(
-            "%1 Until it is fetched, the model is asked in Cloakroom's own words and may find less.").replace(
-            "%1", message))
+        self.prompt_status.show_message(
+            "error",
+            self.tr("%1 Until it is fetched, the model is asked in Cloakroom's own words and may find less.").replace(
+                "%1", message
+            ),
+        )
         self.prompt_button.setEnabled(True)

@@ -120,8 +120,12 @@ class StageList(QWidget):
 
     def _state_words(self) -> dict[str, str]:
         """What a screen reader says for each symbol."""
-        return {"pending": self.tr("to do"), "active": self.tr("in progress"), "done": self.tr("done"),
-                "failed": self.tr("stopped")}
+        return {
+            "pending": self.tr("to do"),
+            "active": self.tr("in progress"),
+            "done": self.tr("done"),
+            "failed": self.tr("stopped"),
+        }
 
     def _redraw(self, failed: bool = False) -> None:
         for stage in self._plan:

@@ -73,8 +73,17 @@ class SetupWizard(QWizard):
         self.progress_page = ProgressPage()
         self.test_page = TestPage()
         self.done_page = DonePage()
-        pages = (self.welcome_page, self.licence_page, self.source_page, self.file_page, self.download_page,
-                 self.convert_page, self.progress_page, self.test_page, self.done_page)
+        pages = (
+            self.welcome_page,
+            self.licence_page,
+            self.source_page,
+            self.file_page,
+            self.download_page,
+            self.convert_page,
+            self.progress_page,
+            self.test_page,
+            self.done_page,
+        )
         for page_id, page in zip(Page, pages, strict=True):
             self.setPage(page_id, page)
         self.setStartId(Page.WELCOME)
@@ -91,8 +100,9 @@ class SetupWizard(QWizard):
         if current == Page.WELCOME:
             return Page.DONE if self.skipped else Page.LICENCE
         if current == Page.SOURCE:
-            return {Source.FILE: Page.FILE, Source.DOWNLOAD: Page.DOWNLOAD,
-                    Source.CONVERT: Page.CONVERT}.get(self.source(), Page.FILE)  # type: ignore[arg-type]
+            return {Source.FILE: Page.FILE, Source.DOWNLOAD: Page.DOWNLOAD, Source.CONVERT: Page.CONVERT}.get(
+                self.source(), Page.FILE
+            )  # type: ignore[arg-type]
         if current in (Page.DOWNLOAD, Page.CONVERT):
             return Page.PROGRESS
         if current in (Page.FILE, Page.PROGRESS):
@@ -120,7 +130,8 @@ class SetupWizard(QWizard):
         """The settings to save: the checked model (if one was obtained and not skipped), first run done."""
         if self.obtained is not None and not self.skipped:
             return dataclasses.replace(
-                self.settings, model_path=str(self.obtained.path), use_model=True, first_run_done=True)
+                self.settings, model_path=str(self.obtained.path), use_model=True, first_run_done=True
+            )
         return dataclasses.replace(self.settings, first_run_done=True)
 
     # --- background jobs --------------------------------------------------------------------------------------
@@ -183,7 +194,11 @@ class SetupWizard(QWizard):
         super().reject()
 
     def _show_closing(self) -> None:
-        for button in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
-                       QWizard.WizardButton.CancelButton, QWizard.WizardButton.FinishButton):
+        for button in (
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.CancelButton,
+            QWizard.WizardButton.FinishButton,
+        ):
             self.button(button).setEnabled(False)
         self.setWindowTitle(self.tr("Set up Cloakroom — stopping…"))

@@ -144,10 +144,45 @@ def keyword_near(
 # ``${DB_PASS}``, ``$PASS``, ``%PWD%``, ``$(cat …)``, ``sk-...``, ``xxxx``, and a MySQL error's
 # ``(using password: YES)``. They are no one's secret, and flagging them teaches people to ignore findings.
 _PLACEHOLDER_VALUES = frozenset(
-    {"password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "api_key", "changeme", "change_me",
-     "changeit", "mypassword", "yourpassword", "your_password", "your-password", "mysecret", "yoursecret",
-     "example", "placeholder", "redacted", "hidden", "none", "null", "nil", "empty", "dummy", "foo", "bar", "foobar",
-     "pa55word", "p@ssw0rd", "p@ssword", "yes", "no", "true", "false"}
+    {
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "key",
+        "apikey",
+        "api_key",
+        "changeme",
+        "change_me",
+        "changeit",
+        "mypassword",
+        "yourpassword",
+        "your_password",
+        "your-password",
+        "mysecret",
+        "yoursecret",
+        "example",
+        "placeholder",
+        "redacted",
+        "hidden",
+        "none",
+        "null",
+        "nil",
+        "empty",
+        "dummy",
+        "foo",
+        "bar",
+        "foobar",
+        "pa55word",
+        "p@ssw0rd",
+        "p@ssword",
+        "yes",
+        "no",
+        "true",
+        "false",
+    }
 )
 _PLACEHOLDER_PREFIXES = ("<", "${", "$(", "%", "{{", "[your", "your", "insert", "enter", "replace")
 _PLACEHOLDER_FILL = frozenset("*•xX.…-_0 ")

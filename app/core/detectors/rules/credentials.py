@@ -281,9 +281,46 @@ _NAMES_A_SECRET = re.compile(r"pass|pwd|secret|token|key|cred|auth", re.IGNORECA
 
 # The first part of a dotted name in code that reads a value from somewhere (``self.password``, ``os.environ``).
 _CODE_OBJECTS = frozenset(
-    {"self", "this", "cls", "os", "sys", "settings", "config", "conf", "cfg", "env", "environ", "process", "request",
-     "req", "args", "opts", "options", "params", "form", "data", "props", "ctx", "context", "app", "secrets", "vault",
-     "credentials", "creds", "user", "account", "db", "auth", "module", "window", "document", "st", "flask", "django"}
+    {
+        "self",
+        "this",
+        "cls",
+        "os",
+        "sys",
+        "settings",
+        "config",
+        "conf",
+        "cfg",
+        "env",
+        "environ",
+        "process",
+        "request",
+        "req",
+        "args",
+        "opts",
+        "options",
+        "params",
+        "form",
+        "data",
+        "props",
+        "ctx",
+        "context",
+        "app",
+        "secrets",
+        "vault",
+        "credentials",
+        "creds",
+        "user",
+        "account",
+        "db",
+        "auth",
+        "module",
+        "window",
+        "document",
+        "st",
+        "flask",
+        "django",
+    }
 )
 
 
@@ -385,8 +422,28 @@ _LOGIN_PAIR = re.compile(
     r"(?P<password>[^\s/`]{4,64})"
 )
 _LOGIN_ANCHORS = literal_anchors(
-    "login", "log-in", "sign-in", "signin", "user", "account", "admin", "credentials", "creds", "wifi", "WiFi", "wi-fi",
-    "Wi-Fi", "wlan", "ssid", "账号", "帐号", "账户", "用户名", "登录", "登陆", "无线"
+    "login",
+    "log-in",
+    "sign-in",
+    "signin",
+    "user",
+    "account",
+    "admin",
+    "credentials",
+    "creds",
+    "wifi",
+    "WiFi",
+    "wi-fi",
+    "Wi-Fi",
+    "wlan",
+    "ssid",
+    "账号",
+    "帐号",
+    "账户",
+    "用户名",
+    "登录",
+    "登陆",
+    "无线",
 )
 MIN_PAIRED_PASSWORD_LENGTH = 6
 

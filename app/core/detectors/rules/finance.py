@@ -174,7 +174,7 @@ _BANK_CONTEXT = re.compile(
 
 
 def _bare_account_word(key_word: re.Match[str]) -> bool:
-    """"account" without "number", "no." or "#" after it."""
+    """ "account" without "number", "no." or "#" after it."""
     return "account" in key_word.group().lower() and not key_word.group("numbered")
 
 

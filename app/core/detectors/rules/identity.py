@@ -69,17 +69,30 @@ _NINO_WORDS = re.compile(
     r"(?<![A-Za-z])(?:national insurance(?: number| no\.?| #)?|ni (?:number|no\.?|#)|nino)(?![A-Za-z])|国民保险号",
     re.IGNORECASE,
 )
-_NINO_VALUE = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d](?![A-Za-z0-9])"
-)
+_NINO_VALUE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d](?![A-Za-z0-9])")
 _PASSPORT_WORDS = re.compile(
     r"(?<![A-Za-z])passport(?:[ \-]?(?:number|no\.?|num|#|id))?(?![A-Za-z])|护照号码|护照号|护照|護照號碼|護照號|護照",
     re.IGNORECASE,
 )
 _PASSPORT_VALUE = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9]{6,12}(?![A-Za-z0-9])")
 _ID_ANCHORS = literal_anchors(
-    "insurance", "ni ", "nino", "passport", "护照", "護照", "国民保险", "id", "identity", "identification", "licen",
-    "dl ", "身份证", "证件", "驾驶证", "驾照", "社保"
+    "insurance",
+    "ni ",
+    "nino",
+    "passport",
+    "护照",
+    "護照",
+    "国民保险",
+    "id",
+    "identity",
+    "identification",
+    "licen",
+    "dl ",
+    "身份证",
+    "证件",
+    "驾驶证",
+    "驾照",
+    "社保",
 )
 _SENTENCE_OR_LINE_END = re.compile(r"[.!?。！？](?:\s|$)|[\r\n。！？；;]")
 ID_WINDOW = 24

@@ -101,8 +101,9 @@ _MAC_DOTTED = re.compile(
 _MAC_DASHED_QUADS = re.compile(
     r"(?<![0-9A-Za-z:\-.])[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}(?![0-9A-Za-z]|[\-:.][0-9A-Fa-f])"
 )
-_MAC_WORDS = re.compile(r"(?<![A-Za-z])(?:mac|hwaddr|ether|bssid|physical address|arp|dhcpack)(?![A-Za-z])|物理地址",
-                        re.IGNORECASE)
+_MAC_WORDS = re.compile(
+    r"(?<![A-Za-z])(?:mac|hwaddr|ether|bssid|physical address|arp|dhcpack)(?![A-Za-z])|物理地址", re.IGNORECASE
+)
 MAC_CONTEXT_BEFORE = 30
 
 

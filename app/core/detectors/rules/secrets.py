@@ -130,8 +130,10 @@ SYMBOL_RICH_SECRETS: tuple[VendorKey, ...] = (
     VendorKey("Django secret key", r"django-insecure-[a-z0-9!@#$%^&*(\-_=+)]{40,60}"),
     VendorKey("bcrypt hash", r"\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{53}", PASSWORD_TYPE),
     VendorKey(
-        "Argon2 hash", r"\$argon2(?:id|i|d)\$v=[0-9]{1,3}\$m=[0-9]{1,8},t=[0-9]{1,3},p=[0-9]{1,3}\$[A-Za-z0-9+/]{8,88}"
-        r"\$[A-Za-z0-9+/]{16,172}", PASSWORD_TYPE
+        "Argon2 hash",
+        r"\$argon2(?:id|i|d)\$v=[0-9]{1,3}\$m=[0-9]{1,8},t=[0-9]{1,3},p=[0-9]{1,3}\$[A-Za-z0-9+/]{8,88}"
+        r"\$[A-Za-z0-9+/]{16,172}",
+        PASSWORD_TYPE,
     ),
     VendorKey(
         "crypt(3) SHA hash", r"\$[56]\$(?:rounds=[0-9]{1,9}\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}", PASSWORD_TYPE

@@ -28,11 +28,41 @@ KEY_TYPE = "Key"
 _SCHEME_SEPARATOR = re.compile("://")
 DATABASE_SCHEMES = frozenset(
     {
-        "postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "mssql",
-        "sqlserver", "oracle", "cockroachdb", "clickhouse", "amqp", "amqps", "couchdb", "neo4j", "neo4j+s", "bolt",
-        "cassandra", "memcached", "jdbc:mysql", "jdbc:postgresql", "jdbc:sqlserver", "jdbc:oracle", "db2",
-        "snowflake", "influxdb", "elasticsearch", "mysql+pymysql", "postgresql+psycopg2", "postgresql+psycopg",
-        "postgresql+asyncpg", "mysql+mysqldb", "mssql+pyodbc",
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mariadb",
+        "mongodb",
+        "mongodb+srv",
+        "redis",
+        "rediss",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "cockroachdb",
+        "clickhouse",
+        "amqp",
+        "amqps",
+        "couchdb",
+        "neo4j",
+        "neo4j+s",
+        "bolt",
+        "cassandra",
+        "memcached",
+        "jdbc:mysql",
+        "jdbc:postgresql",
+        "jdbc:sqlserver",
+        "jdbc:oracle",
+        "db2",
+        "snowflake",
+        "influxdb",
+        "elasticsearch",
+        "mysql+pymysql",
+        "postgresql+psycopg2",
+        "postgresql+psycopg",
+        "postgresql+asyncpg",
+        "mysql+mysqldb",
+        "mssql+pyodbc",
     }
 )
 
@@ -112,9 +142,28 @@ _SECRET_PARAMETER = re.compile(
 )
 # Names that end in a secret word but hold no secret.
 _HARMLESS_PARAMETERS = frozenset(
-    {"response_type", "grant_type", "token_type", "key_type", "sort_key", "country_code", "zip_code", "area_code",
-     "post_code", "postal_code", "lang_code", "language_code", "error_code", "status_code", "currency_code",
-     "promo_code", "discount_code", "coupon_code", "region_code", "x-amz-signedheaders"}
+    {
+        "response_type",
+        "grant_type",
+        "token_type",
+        "key_type",
+        "sort_key",
+        "country_code",
+        "zip_code",
+        "area_code",
+        "post_code",
+        "postal_code",
+        "lang_code",
+        "language_code",
+        "error_code",
+        "status_code",
+        "currency_code",
+        "promo_code",
+        "discount_code",
+        "coupon_code",
+        "region_code",
+        "x-amz-signedheaders",
+    }
 )
 
 
