@@ -22,6 +22,9 @@ say "Preparing test models (llama-cpp-python source for the Qwen tokenizer, a ti
 "$VENV/bin/python" -m tests.helpers.models prepare
 say "Checking import contracts (the core never imports Qt)"
 "$VENV/bin/lint-imports"
+say "Linting and format-checking the code (ruff)"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
 say "Type-checking the core (mypy --strict)"
 "$VENV/bin/mypy" --strict app/core
 "$VENV/bin/python" packaging/i18n.py build  # the interface translations (.ts → .qm)
