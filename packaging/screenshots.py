@@ -129,14 +129,28 @@ def report(out: Path, languages: list[str]) -> int:
 
 
 class SampleNamesModel:
-    """Stands in for the model: finds the sample's fictitious names, as MemPrivacy would."""
+    """Stands in for the loaded model (`assembly.LoadedDetector`): finds the sample's fictitious names, as MemPrivacy
+    would. It runs no llama.cpp model, so it has no loaded file, notice or statistics, and nothing to free."""
 
     name = "model"
+    loaded = None
+    notice = None
+    stats = None
 
     def __init__(self, names: tuple[str, ...]) -> None:
         self.names = names
 
-    def detect(self, text: str, *, cancel: object = None, progress: Callable[[int, int], None] | None = None) -> list:
+    def close(self) -> None:
+        """Nothing to free."""
+
+    def detect(
+        self,
+        text: str,
+        *,
+        cancel: object = None,
+        progress: Callable[[int, int], None] | None = None,
+        on_findings: Callable[[list], None] | None = None,
+    ) -> list:
         from app.core.findings import MODEL, finding_at
         from app.core.locate import find_exact
         from app.core.taxonomy import Level
@@ -153,8 +167,6 @@ class SampleNamesModel:
 class StreamingSampleModel(SampleNamesModel):
     """Reports the first name at once, as the model does when an answer element is complete, then waits to be
     released: the pictures show the review window and the progress bubble while the model is still working."""
-
-    streams_findings = True
 
     def __init__(self, names: tuple[str, ...]) -> None:
         import threading
