@@ -98,13 +98,21 @@ def _wait_for_the_write(vault_path: Path, process: subprocess.Popen[str]) -> boo
     """Wait until the write-ahead log grows (the masking transaction is being written): True; False if the process
     ended first."""
     wal = vault_path.with_name(vault_path.name + "-wal")
-    start = wal.stat().st_size if wal.exists() else 0
+    start = _size_or_zero(wal)
     deadline = time.monotonic() + 60  # a bound on a hung process only
     while process.poll() is None and time.monotonic() < deadline:
-        if wal.exists() and wal.stat().st_size > start:
+        if _size_or_zero(wal) > start:
             return True
         time.sleep(0.001)
     return False
+
+
+def _size_or_zero(path: Path) -> int:
+    """The file's size, 0 when it is absent: SQLite deletes the log at a checkpoint, also between two looks at it."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 @pytest.mark.timeout(300)
