@@ -25,7 +25,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,8 +33,7 @@ from app.core.detectors.model.answer_grammar import answer_grammar_text
 from app.core.detectors.model.drafter import AnswerDrafter
 from app.core.detectors.model.output import ANSWER_KEYS, ANSWER_LEVELS
 from app.core.taxonomy import TYPE_ALIASES, TYPE_LEVELS
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.paths import REPO_ROOT
 
 # -- the answer grammar as regular expressions ------------------------------------------------------------------------
 

@@ -26,9 +26,9 @@ from app.core.model_files.hf_to_gguf import convert_checkpoint_to_gguf
 from tests.helpers.files import files_in
 from tests.helpers.models import TestAssetError as AssetError
 from tests.helpers.models import fetch_sdist, load_llama
+from tests.helpers.paths import REPO_ROOT
 from tests.models.hf_checkpoint import TensorRecipe, write_safetensors, write_tiny_qwen3_checkpoint
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PROMPTS = {
     "en": "<|im_start|>user\nCall Dana Reyes at +1 415 555 0100 tomorrow.<|im_end|>\n<|im_start|>assistant\n",
     "zh": "<|im_start|>user\n请在明天下午三点给张伟打电话，号码是13812345678。<|im_end|>\n<|im_start|>assistant\n",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 from types import ModuleType
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.paths import REPO_ROOT
+
+__all__ = ["REPO_ROOT", "packaging_script"]
 
 
 def packaging_script(relative: str) -> ModuleType:

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.models import tiny_qwen3_gguf  # noqa: F401 - a fixture
-from tests.packaging import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 
 PROBE = """
 import json, sys
@@ -62,7 +61,7 @@ def probe(model: Path, *, call_load_backends: bool) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_model_loads_after_load_backends_with_one_cpu_module(tiny_qwen3_gguf: Path) -> None:  # noqa: F811
+def test_a_model_loads_after_load_backends_with_one_cpu_module(tiny_qwen3_gguf: Path) -> None:
     result = probe(tiny_qwen3_gguf, call_load_backends=True)
     assert result["loaded"] is True
     assert isinstance(result["registered"], int) and result["registered"] >= 1
@@ -73,7 +72,7 @@ def test_a_model_loads_after_load_backends_with_one_cpu_module(tiny_qwen3_gguf: 
         assert mapped[0] in result["variants"]  # type: ignore[operator]
 
 
-def test_the_portable_build_loads_no_model_without_it(tiny_qwen3_gguf: Path) -> None:  # noqa: F811
+def test_the_portable_build_loads_no_model_without_it(tiny_qwen3_gguf: Path) -> None:
     """Why load_backends exists: llama.cpp's own automatic load looks only beside the executable and in the current
     folder, never in llama_cpp/lib, so a module build finds no CPU backend at all."""
     result = probe(tiny_qwen3_gguf, call_load_backends=False)
