@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from app.core.model_files.catalog import Catalog
     from app.core.model_files.convert import Converter
     from app.core.model_files.hardware import HardwareInfo
+    from app.core.model_files.runtime import LoadedModel
     from app.core.model_files.speed import SpeedOption
 
 STAGE_LABELS = {
@@ -406,24 +407,24 @@ def _test(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_run(loaded: object, load_seconds: float, max_tokens: int) -> None:
-    from app.core.model_files.runtime import LoadedModel
-
-    assert isinstance(loaded, LoadedModel)
+def _report_run(loaded: LoadedModel, load_seconds: float, max_tokens: int) -> None:
+    """Ask the model the built-in `TEST_PROMPT` and report speed and memory. The reply printed is to that fixed
+    prompt, never to the person's text: this command reads no clipboard, file or input."""
     started = time.perf_counter()
     answer = loaded.llama.create_chat_completion(
         messages=[{"role": "user", "content": TEST_PROMPT}], max_tokens=max_tokens, temperature=0.0
     )
     seconds = time.perf_counter() - started
+    assert isinstance(answer, dict)  # not streamed: one response, not an iterator of chunks
     tokens = int(answer["usage"]["completion_tokens"])
-    text = (answer["choices"][0]["message"].get("content") or "").strip().replace("\n", " ")
+    reply = (answer["choices"][0]["message"].get("content") or "").strip().replace("\n", " ")
     memory = loaded.memory()
     print(f"Model:         {loaded.path}")
     print(f"Device:        {loaded.device} (GPU layers: {'all' if loaded.n_gpu_layers < 0 else loaded.n_gpu_layers})")
     print(f"Threads:       {loaded.n_threads} (batch {loaded.n_threads_batch}), context {loaded.n_ctx}")
     print(f"Loaded in:     {load_seconds:.1f} s")
     print(f"Answered:      {tokens} tokens in {seconds:.1f} s ({tokens / seconds if seconds else 0:.1f} tokens/s)")
-    print(f"Answer:        {text[:100]!r}")
+    print(f"Answer:        {reply[:100]!r}")
     print(
         f"Memory:        weights {_size_or_dash(memory.weights_bytes)}, "
         f"KV cache {_size_or_dash(memory.kv_cache_bytes)}, "

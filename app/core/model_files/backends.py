@@ -19,31 +19,47 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import llama_cpp
 
 _lock = threading.Lock()
-_done = False
+_registered: int | None = None  # backends registered, once load_backends has run in this process
+
+
+def new_llama(**options: Any) -> llama_cpp.Llama:
+    """A `llama_cpp.Llama` with ``options``, after the backend modules are loaded: every model the app opens is made
+    here, so none can be opened before its CPU backend exists."""
+    import llama_cpp
+
+    load_backends()
+    return llama_cpp.Llama(**options)
 
 
 def load_backends() -> int:
     """Register the backend modules of a module build (once per process); return how many backends are registered.
 
-    Cheap after the first call; call it before anything asks llama.cpp for a model, a device or GPU support.
+    Free after the first call. `new_llama` calls it; call it yourself before asking llama.cpp about devices or GPU
+    support without a model.
     """
-    global _done
+    global _registered
     with _lock:
+        if _registered is not None:
+            return _registered
         import llama_cpp  # heavy: imported only once a model is wanted
 
         lib_dir = Path(llama_cpp.__file__).resolve().parent / "lib"
         ggml = _ggml_of_libllama(lib_dir)
         ggml.ggml_backend_reg_count.restype = ctypes.c_size_t
         ggml.ggml_backend_reg_count.argtypes = []
-        if not _done and ggml.ggml_backend_reg_count() == 0:
+        if ggml.ggml_backend_reg_count() == 0:
             ggml.ggml_backend_load_all_from_path.restype = None
             ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
             with _quiet_llama_log():  # ggml reports each module it loads on stderr otherwise
                 ggml.ggml_backend_load_all_from_path(str(lib_dir).encode("utf-8"))
-        _done = True
-        return int(ggml.ggml_backend_reg_count())
+        _registered = int(ggml.ggml_backend_reg_count())
+        return _registered
 
 
 def _ggml_of_libllama(lib_dir: Path) -> ctypes.CDLL:

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.model_files.backends import load_backends
+from app.core.model_files.backends import new_llama
 from app.core.model_files.errors import InvalidModelFile
 from app.core.model_files.gguf_info import EXPECTED_ARCHITECTURE, GgufInfo, inspect_gguf, require_weights
 from app.core.paths import app_paths
@@ -49,10 +49,7 @@ def check_loads(path: Path) -> None:
     tensors it expects are all there.
     """
     try:
-        import llama_cpp
-
-        load_backends()
-        llama = llama_cpp.Llama(
+        llama = new_llama(
             model_path=str(path),
             n_ctx=LOAD_CHECK_CONTEXT,
             n_gpu_layers=0,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.core.model_files.backends import load_backends
+from app.core.model_files.backends import new_llama
 from app.core.model_files.errors import ModelLoadError
 from app.core.model_files.gguf_info import GgufInfo, inspect_gguf, require_weights
 from app.core.model_files.hardware import default_thread_count, gpu_offload_supported, process_memory_bytes
@@ -94,14 +94,6 @@ def _weights_bytes(llama: Any) -> int | None:
         return None
 
 
-def _default_factory(**kwargs: Any) -> llama_cpp.Llama:
-    import llama_cpp
-
-    load_backends()
-
-    return llama_cpp.Llama(**kwargs)
-
-
 def _short_reason(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
     return text[:200]
@@ -125,7 +117,7 @@ def load_model(
     """
     model_path = Path(path).expanduser()
     info = require_weights(inspect_gguf(model_path))
-    factory = llama_factory or _default_factory
+    factory = llama_factory or new_llama
     threads = n_threads if n_threads and n_threads > 0 else default_thread_count()
     batch_threads = n_threads_batch if n_threads_batch and n_threads_batch > 0 else threads
     options = {"verbose": False, **llama_options}

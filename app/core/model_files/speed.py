@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from app.core.model_files.backends import load_backends
+from app.core.model_files.backends import new_llama
 from app.core.model_files.catalog import Catalog, CatalogModel
 from app.core.model_files.gguf_info import format_bytes
 from app.core.model_files.hardware import HardwareInfo
@@ -210,10 +210,7 @@ LlamaFactory = Callable[..., Any]
 
 
 def _default_llama(**options: Any) -> Any:
-    import llama_cpp
-
-    load_backends()
-    return llama_cpp.Llama(verbose=False, **options)
+    return new_llama(verbose=False, **options)
 
 
 def measure_gguf(
